@@ -1,0 +1,14 @@
+// Facade (compile only) of org.kohsuke.stapler.DataBoundConstructor, org.kohsuke.stapler:stapler 2107.v8dfcb_e8ed317 (Jenkins 2.555.3).
+package org.kohsuke.stapler;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+@Retention(RetentionPolicy.RUNTIME)
+@Target(ElementType.CONSTRUCTOR)
+@Documented
+public @interface DataBoundConstructor {
+}

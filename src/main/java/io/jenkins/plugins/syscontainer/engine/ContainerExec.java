@@ -1,0 +1,90 @@
+package io.jenkins.plugins.syscontainer.engine;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.command.ExecCreateCmdResponse;
+import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.api.model.StreamType;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs a command to completion inside a running container through the Docker exec API and collects its output.
+ *
+ * <p>Docker does not deliver EOF to the process when an attached stdin stream is closed, so input is always
+ * size-delimited: a command that reads stdin must stop after {@code stdin.length} bytes (for example by reading
+ * through {@code head -c N}); {@link #shellWithInput} builds such a command.
+ */
+public final class ContainerExec {
+    private final DockerClient docker;
+
+    public ContainerExec(DockerClient docker) {
+        this.docker = docker;
+    }
+
+    /** Exit code and captured output of one exec. */
+    public record Result(int exitCode, String stdout, String stderr) {
+        public boolean ok() {
+            return exitCode == 0;
+        }
+    }
+
+    /** Runs {@code command} as {@code user} (null: the image's user) and waits at most {@code timeout}. */
+    public Result run(String containerId, List<String> command, String user, byte[] stdin, Duration timeout)
+            throws InterruptedException {
+        ExecCreateCmdResponse exec = docker.execCreateCmd(containerId)
+                .withCmd(command.toArray(String[]::new))
+                .withUser(user)
+                .withAttachStdout(true)
+                .withAttachStderr(true)
+                .withAttachStdin(stdin != null)
+                .exec();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        var start = docker.execStartCmd(exec.getId());
+        if (stdin != null) {
+            start.withStdIn(new ByteArrayInputStream(stdin));
+        }
+        try (ResultCallback.Adapter<Frame> cb = start.exec(new ResultCallback.Adapter<>() {
+            @Override
+            public void onNext(Frame frame) {
+                (frame.getStreamType() == StreamType.STDERR ? err : out).writeBytes(frame.getPayload());
+            }
+        })) {
+            if (!cb.awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new ExecTimeoutException("exec of " + command + " in " + shortId(containerId)
+                        + " did not finish within " + timeout.toSeconds() + " s");
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        Long code = docker.inspectExecCmd(exec.getId()).exec().getExitCodeLong();
+        return new Result(code == null ? -1 : code.intValue(),
+                out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * A {@code sh -c} command line that feeds exactly {@code length} bytes of stdin to {@code script}, which may
+     * refer to the input as standard input.
+     */
+    public static List<String> shellWithInput(long length, String script) {
+        return List.of("sh", "-c", "head -c " + length + " | { " + script + "; }");
+    }
+
+    static String shortId(String id) {
+        return id.length() > 12 ? id.substring(0, 12) : id;
+    }
+
+    /** An exec that did not complete in time. */
+    public static final class ExecTimeoutException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        public ExecTimeoutException(String message) {
+            super(message);
+        }
+    }
+}
