@@ -75,6 +75,24 @@ public final class ContainerExec {
         return List.of("sh", "-c", "head -c " + length + " | { " + script + "; }");
     }
 
+    /**
+     * Writes {@code content} to {@code path} in the container by streaming it through an exec (not {@code docker cp},
+     * whose ownership handling breaks under Sysbox). The file is written under a temporary name, its size checked,
+     * then renamed, so a reader never sees half a file.
+     */
+    public void putFile(String containerId, String path, byte[] content, String mode, String user, Duration timeout)
+            throws InterruptedException {
+        String script = "set -e; d=$(dirname \"$1\"); mkdir -p \"$d\"; t=\"$1.part.$$\"; head -c \"$2\" > \"$t\"; "
+                + "n=$(wc -c < \"$t\"); if [ \"$n\" -ne \"$2\" ]; then rm -f \"$t\"; "
+                + "echo \"short write: $n of $2 bytes\" >&2; exit 3; fi; chmod \"$3\" \"$t\"; mv -f \"$t\" \"$1\"";
+        Result r = run(containerId, List.of("sh", "-c", script, "put-file", path, String.valueOf(content.length), mode),
+                user, content, timeout);
+        if (!r.ok()) {
+            throw new IllegalStateException("writing " + path + " (" + content.length + " bytes) into "
+                    + shortId(containerId) + " failed with exit code " + r.exitCode() + ": " + r.stderr().strip());
+        }
+    }
+
     static String shortId(String id) {
         return id.length() > 12 ? id.substring(0, 12) : id;
     }

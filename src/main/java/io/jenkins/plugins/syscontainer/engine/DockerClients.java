@@ -5,11 +5,11 @@ import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
-import com.github.dockerjava.transport.DockerHttpClient;
 
 /**
- * Builds docker-java clients for a {@link DockerHost} over the httpclient5 transport, always with explicit connect
- * and response timeouts.
+ * Builds docker-java clients for a {@link DockerHost} over the httpclient5 transport, always with an explicit connect
+ * timeout. Built by hand rather than from the environment so that nothing (DOCKER_HOST, ~/.docker) overrides the
+ * configured host.
  */
 public final class DockerClients {
     private DockerClients() {
@@ -17,24 +17,34 @@ public final class DockerClients {
 
     /** A client for request/response API calls: every call is bounded by the host's response timeout. */
     public static DockerClient api(DockerHost host) {
-        return DockerClientImpl.getInstance(config(host), transport(host, true));
+        return build(host, true);
     }
 
-    private static DockerClientConfig config(DockerHost host) {
-        return DefaultDockerClientConfig.createDefaultConfigBuilder()
+    /**
+     * A client for long-lived attached streams (the agent channel): connect timeout only, since a response "times out"
+     * only when the agent has been quiet, which is the remoting protocol's business to judge.
+     */
+    public static DockerClient streaming(DockerHost host) {
+        return build(host, false);
+    }
+
+    private static DockerClient build(DockerHost host, boolean bounded) {
+        PemSslConfig ssl = host.tls() == null ? null : new PemSslConfig(host.tls());
+        DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
                 .withDockerHost(host.uri().toString())
-                .withDockerTlsVerify(host.tls() != null)
+                .withDockerTlsVerify(ssl != null)
+                .withCustomSslConfig(ssl)
                 .build();
-    }
-
-    private static DockerHttpClient transport(DockerHost host, boolean bounded) {
         ApacheDockerHttpClient.Builder b = new ApacheDockerHttpClient.Builder()
                 .dockerHost(host.uri())
-                .maxConnections(64)
+                .maxConnections(100)
                 .connectionTimeout(host.connectTimeout());
+        if (ssl != null) {
+            b.sslConfig(ssl);
+        }
         if (bounded) {
             b.responseTimeout(host.responseTimeout());
         }
-        return b.build();
+        return DockerClientImpl.getInstance(config, b.build());
     }
 }

@@ -11,14 +11,17 @@ import java.util.Objects;
 public final class DockerHost {
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
     public static final Duration DEFAULT_RESPONSE_TIMEOUT = Duration.ofSeconds(60);
+    public static final int DEFAULT_MAX_AGENTS = 10;
 
     private final String name;
     private final URI uri;
     private final TlsMaterial tls;
     private final Duration connectTimeout;
     private final Duration responseTimeout;
+    private final int maxAgents;
 
-    public DockerHost(String name, URI uri, TlsMaterial tls, Duration connectTimeout, Duration responseTimeout) {
+    public DockerHost(String name, URI uri, TlsMaterial tls, Duration connectTimeout, Duration responseTimeout,
+            int maxAgents) {
         this.name = requireText(name, "name");
         this.uri = Objects.requireNonNull(uri, "uri");
         String scheme = uri.getScheme();
@@ -32,12 +35,29 @@ public final class DockerHost {
         this.tls = tls;
         this.connectTimeout = positive(connectTimeout, "connectTimeout");
         this.responseTimeout = positive(responseTimeout, "responseTimeout");
+        if (maxAgents < 1 || maxAgents > 10_000) {
+            throw new IllegalArgumentException("Docker host '" + name + "': maxAgents must be between 1 and 10000, not "
+                    + maxAgents);
+        }
+        this.maxAgents = maxAgents;
     }
 
-    /** The local engine at {@code /var/run/docker.sock} with default timeouts. */
+    /** The local engine at {@code /var/run/docker.sock} with default timeouts and limits. */
     public static DockerHost local() {
-        return new DockerHost("local", URI.create("unix:///var/run/docker.sock"), null,
-                DEFAULT_CONNECT_TIMEOUT, DEFAULT_RESPONSE_TIMEOUT);
+        return of("local", URI.create("unix:///var/run/docker.sock"), null);
+    }
+
+    /** A host with default timeouts and limits. */
+    public static DockerHost of(String name, URI uri, TlsMaterial tls) {
+        return new DockerHost(name, uri, tls, DEFAULT_CONNECT_TIMEOUT, DEFAULT_RESPONSE_TIMEOUT, DEFAULT_MAX_AGENTS);
+    }
+
+    public DockerHost withMaxAgents(int max) {
+        return new DockerHost(name, uri, tls, connectTimeout, responseTimeout, max);
+    }
+
+    public DockerHost withTimeouts(Duration connect, Duration response) {
+        return new DockerHost(name, uri, tls, connect, response, maxAgents);
     }
 
     public String name() {
@@ -59,6 +79,10 @@ public final class DockerHost {
 
     public Duration responseTimeout() {
         return responseTimeout;
+    }
+
+    public int maxAgents() {
+        return maxAgents;
     }
 
     @Override

@@ -175,7 +175,7 @@ public final class SecurityPolicy {
         if (!allowedRuntimes.contains(hc.getRuntime())) {
             bad.add("runtime " + hc.getRuntime());
         }
-        if (notEmpty(hc.getPidMode()) || notEmpty(hc.getIpcMode()) || notEmpty(hc.getUTSMode())
+        if (notEmpty(hc.getPidMode()) || notEmpty(hc.getIpcMode()) || notEmpty(hc.getUtSMode())
                 || notEmpty(hc.getUsernsMode())) {
             bad.add("namespace mode");
         }

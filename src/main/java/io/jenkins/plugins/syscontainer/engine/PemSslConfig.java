@@ -1,0 +1,50 @@
+package io.jenkins.plugins.syscontainer.engine;
+
+import com.github.dockerjava.core.SSLConfig;
+import com.github.dockerjava.core.util.CertificateUtils;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.KeyStoreException;
+import java.security.PrivateKey;
+import java.security.cert.Certificate;
+import java.util.List;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * TLS client configuration from PEM strings held in memory (a Jenkins credential), so keys never have to be written
+ * to the controller's disk. The server must present a certificate signed by the given CA.
+ */
+final class PemSslConfig implements SSLConfig {
+    private static final char[] IN_MEMORY_PASSWORD = "in-memory".toCharArray();
+    private final DockerHost.TlsMaterial tls;
+
+    PemSslConfig(DockerHost.TlsMaterial tls) {
+        this.tls = tls;
+    }
+
+    @Override
+    public SSLContext getSSLContext() throws KeyStoreException {
+        try {
+            PrivateKey key = CertificateUtils.loadPrivateKey(tls.clientKeyPem());
+            List<Certificate> chain = CertificateUtils.loadCertificates(tls.clientCertPem());
+            if (key == null || chain.isEmpty()) {
+                throw new GeneralSecurityException("the client key or certificate PEM holds no key or certificate");
+            }
+            KeyStore keys = KeyStore.getInstance("PKCS12");
+            keys.load(null, null);
+            keys.setKeyEntry("client", key, IN_MEMORY_PASSWORD, chain.toArray(Certificate[]::new));
+            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(keys, IN_MEMORY_PASSWORD);
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(CertificateUtils.createTrustStore(tls.caCertPem()));
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+            return ctx;
+        } catch (java.io.IOException | GeneralSecurityException e) {
+            // The transport's interface admits only a few exception types; keep the cause.
+            throw new KeyStoreException("cannot use the TLS PEM material: " + e.getMessage(), e);
+        }
+    }
+}
