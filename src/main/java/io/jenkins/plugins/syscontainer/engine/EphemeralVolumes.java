@@ -1,0 +1,64 @@
+package io.jenkins.plugins.syscontainer.engine;
+
+import com.github.dockerjava.api.exception.NotFoundException;
+import java.time.Clock;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One new volume per agent, removed when the agent is gone: agents without a cache key start cold every time but
+ * still keep their inner images off the container's writable layer.
+ */
+public final class EphemeralVolumes implements VolumeProvider {
+    private final String controllerId;
+    private final Clock clock;
+
+    public EphemeralVolumes(String controllerId, Clock clock) {
+        this.controllerId = controllerId;
+        this.clock = clock;
+    }
+
+    @Override
+    public VolumeLease lease(ManagedHost host, String cacheKey, AgentIdentity agent, boolean forceFresh)
+            throws ProvisioningException {
+        String name = "sca-tmp-" + agent.agentName() + "-" + UUID.randomUUID().toString().substring(0, 8);
+        try {
+            host.api().createVolumeCmd().withName(name).withLabels(Map.of(
+                    Labels.ROLE, "ephemeral-volume",
+                    Labels.CONTROLLER, controllerId,
+                    Labels.AGENT, agent.agentName(),
+                    Labels.CREATED_AT, clock.instant().toString())).exec();
+        } catch (RuntimeException e) {
+            throw FailureClassifier.classify(e, host.name(), "creating volume " + name);
+        }
+        AtomicBoolean released = new AtomicBoolean();
+        return new VolumeLease() {
+            @Override
+            public String volumeName() {
+                return name;
+            }
+
+            @Override
+            public String hostName() {
+                return host.name();
+            }
+
+            @Override
+            public boolean fresh() {
+                return true;
+            }
+
+            @Override
+            public void release(boolean healthy) {
+                if (released.compareAndSet(false, true)) {
+                    try {
+                        host.api().removeVolumeCmd(name).exec();
+                    } catch (NotFoundException e) {
+                        // already gone
+                    }
+                }
+            }
+        };
+    }
+}

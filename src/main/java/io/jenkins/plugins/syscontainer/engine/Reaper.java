@@ -1,0 +1,88 @@
+package io.jenkins.plugins.syscontainer.engine;
+
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.Container;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Removes this controller's agent containers whose agent no longer exists, once they are older than a grace period
+ * (so an agent being provisioned right now is never taken for an orphan). It only ever looks at containers labelled
+ * with this controller's id: containers of another controller, or without our labels, are never touched.
+ */
+public final class Reaper {
+    private final String controllerId;
+    private final Clock clock;
+
+    public Reaper(String controllerId, Clock clock) {
+        this.controllerId = controllerId;
+        this.clock = clock;
+    }
+
+    /** What one pass did on one host. */
+    public record Report(String host, List<String> removed, List<String> exited, List<String> errors) {
+        public String toJson() {
+            return "{\"host\":" + Json.quote(host) + ",\"removed\":" + Json.list(removed) + ",\"exited\":"
+                    + Json.list(exited) + ",\"errors\":" + Json.list(errors) + "}";
+        }
+    }
+
+    /**
+     * @param liveAgents the agent names that exist (Jenkins nodes, plus agents being provisioned)
+     * @param grace how old a container must be before it can be reaped
+     */
+    public Report reap(ManagedHost host, Set<String> liveAgents, Duration grace) {
+        List<String> removed = new ArrayList<>();
+        List<String> exited = new ArrayList<>();
+        List<String> errors = new ArrayList<>();
+        List<Container> ours = host.api().listContainersCmd().withShowAll(true)
+                .withLabelFilter(Map.of(Labels.CONTROLLER, controllerId)).exec();
+        Instant now = clock.instant();
+        for (Container c : ours) {
+            Map<String, String> labels = c.getLabels() == null ? Map.of() : c.getLabels();
+            if (!controllerId.equals(labels.get(Labels.CONTROLLER))) {
+                continue; // belt and braces: the filter is the engine's, this check is ours
+            }
+            String agent = labels.get(Labels.AGENT);
+            String name = agent != null ? agent : c.getId();
+            if (agent != null && liveAgents.contains(agent)) {
+                if ("exited".equals(c.getState()) || "dead".equals(c.getState())) {
+                    exited.add(name + " (" + c.getStatus() + ")");
+                }
+                continue;
+            }
+            if (!olderThan(labels.get(Labels.CREATED_AT), c.getCreated(), now, grace)) {
+                continue;
+            }
+            try {
+                host.api().removeContainerCmd(c.getId()).withForce(true).withRemoveVolumes(false).exec();
+                removed.add(name);
+                if (agent != null) {
+                    host.release(agent);
+                }
+            } catch (NotFoundException e) {
+                removed.add(name);
+            } catch (RuntimeException e) {
+                errors.add(name + ": " + e.getMessage());
+            }
+        }
+        return new Report(host.name(), removed, exited, errors);
+    }
+
+    private static boolean olderThan(String createdLabel, Long createdEpochSeconds, Instant now, Duration grace) {
+        Instant created;
+        try {
+            created = createdLabel != null ? Instant.parse(createdLabel)
+                    : Instant.ofEpochSecond(createdEpochSeconds == null ? 0 : createdEpochSeconds);
+        } catch (DateTimeParseException e) {
+            created = Instant.ofEpochSecond(createdEpochSeconds == null ? 0 : createdEpochSeconds);
+        }
+        return !created.plus(grace).isAfter(now);
+    }
+}

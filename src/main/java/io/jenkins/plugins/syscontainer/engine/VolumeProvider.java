@@ -1,0 +1,16 @@
+package io.jenkins.plugins.syscontainer.engine;
+
+/** Hands out {@link VolumeLease}s for agent containers: a cache pool, or a throw-away volume per agent. */
+public interface VolumeProvider {
+    /**
+     * @param cacheKey the pool to lease from, or null for a throw-away volume
+     * @param forceFresh true to skip every existing volume (the retry after a volume was quarantined)
+     */
+    VolumeLease lease(ManagedHost host, String cacheKey, AgentIdentity agent, boolean forceFresh)
+            throws ProvisioningException;
+
+    /** Volumes on {@code host} a new agent with {@code cacheKey} could reuse now (for cache-affine scheduling). */
+    default int idleVolumes(String hostName, String cacheKey) {
+        return 0;
+    }
+}

@@ -1,0 +1,71 @@
+package io.jenkins.plugins.syscontainer.engine.cli;
+
+import io.jenkins.plugins.syscontainer.engine.AgentContainer;
+import io.jenkins.plugins.syscontainer.engine.ContainerExec;
+import io.jenkins.plugins.syscontainer.engine.ExecStream;
+import io.jenkins.plugins.syscontainer.engine.ProvisioningEvent;
+import io.jenkins.plugins.syscontainer.engine.ProvisioningException;
+import io.jenkins.plugins.syscontainer.engine.SystemContainerEngine;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.List;
+
+/** {@code run}: provision, optionally seed images, run a command through the exec channel, terminate. */
+final class RunCommand {
+    private final EngineCli cli;
+
+    RunCommand(EngineCli cli) {
+        this.cli = cli;
+    }
+
+    int run(CliArgs a) throws CliArgs.UsageException, IOException, ProvisioningException, InterruptedException {
+        List<String> command = a.rest();
+        if (command.isEmpty()) {
+            throw new CliArgs.UsageException("run needs a command after --");
+        }
+        long t0 = System.nanoTime();
+        try (SystemContainerEngine engine = engine(a)) {
+            ProvisioningEvent.Listener progress = e -> cli.err().println("[sca] " + e);
+            AgentContainer agent = engine.provision(EngineCli.request(a, engine, EngineCli.spec(a).build()), progress);
+            boolean abnormal = true;
+            Integer exit = null;
+            try {
+                for (String image : a.all("load")) {
+                    loadImage(agent, image);
+                }
+                try (ExecStream s = ExecStream.open(agent.host().streaming(), agent.containerId(), command, null,
+                        bytes -> cli.err().write(bytes, 0, bytes.length))) {
+                    s.stdout().transferTo(cli.out());
+                    cli.out().flush();
+                    exit = s.awaitExit(Duration.ofSeconds(30));
+                }
+                abnormal = false;
+            } finally {
+                engine.terminate(agent, abnormal, progress);
+            }
+            cli.out().println(EngineCli.timingsJson(agent, exit, (System.nanoTime() - t0) / 1_000_000));
+            return exit != null && exit == 0 ? EngineCli.OK : EngineCli.FAILED;
+        }
+    }
+
+    private SystemContainerEngine engine(CliArgs a) throws CliArgs.UsageException, IOException {
+        return cli.engine(a);
+    }
+
+    /** Copies an image from the host's engine into the agent's inner Docker (size-delimited, see ContainerExec). */
+    private void loadImage(AgentContainer agent, String image) throws IOException, InterruptedException {
+        long t = System.nanoTime();
+        byte[] tar;
+        try (InputStream in = agent.host().api().saveImageCmd(image).exec()) {
+            tar = in.readAllBytes();
+        }
+        ContainerExec.Result r = new ContainerExec(agent.host().api()).run(agent.containerId(),
+                ContainerExec.shellWithInput(tar.length, "docker load -q"), null, tar, Duration.ofMinutes(5));
+        if (!r.ok()) {
+            throw new IOException("loading " + image + " into the inner Docker failed: " + r.stderr().strip());
+        }
+        cli.err().println("[sca] loaded " + image + " (" + tar.length / 1024 + " KiB) into the inner Docker in "
+                + (System.nanoTime() - t) / 1_000_000 + " ms");
+    }
+}
