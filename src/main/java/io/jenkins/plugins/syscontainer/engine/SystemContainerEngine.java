@@ -104,7 +104,7 @@ public final class SystemContainerEngine implements Closeable {
                 continue;
             }
             List<ProvisioningEvent> timings = new ArrayList<>();
-            AgentProvisioner.step(timings, listener, agent, Step.HOST_CHOSEN, System.nanoTime(), host.name());
+            long start = AgentProvisioner.step(timings, listener, agent, Step.HOST_CHOSEN, System.nanoTime(), host.name());
             try {
                 AgentContainer c = provisionOnHost(host, req, timings, listener);
                 host.health().markSuccess();
@@ -112,7 +112,7 @@ public final class SystemContainerEngine implements Closeable {
             } catch (ProvisioningException e) {
                 host.release(agent);
                 last = e;
-                listener.onEvent(new ProvisioningEvent(agent, Step.FAILED, Duration.ZERO, e.getMessage()));
+                AgentProvisioner.step(timings, listener, agent, Step.FAILED, start, e.getMessage());
                 if (e.kind() == FailureKind.HOST_UNAVAILABLE || e.kind() == FailureKind.RUNTIME_MISSING) {
                     host.health().markFailure(e.getMessage());
                 }

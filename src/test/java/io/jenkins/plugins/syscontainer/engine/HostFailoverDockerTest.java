@@ -1,0 +1,100 @@
+package io.jenkins.plugins.syscontainer.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jenkins.plugins.syscontainer.testsupport.EngineFixture;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A host at a dead endpoint, and one that accepts connections but never answers, fail within their configured
+ * timeouts and are marked unhealthy; the healthy host still serves.
+ */
+class HostFailoverDockerTest {
+    @Test
+    void deadAndHungHostsAreSkippedAndTheHealthyOneServes() throws Exception {
+        int deadPort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            deadPort = s.getLocalPort(); // closed again: nothing listens there
+        }
+        List<Socket> held = new CopyOnWriteArrayList<>();
+        try (ServerSocket hung = new ServerSocket(0)) {
+            Thread acceptor = new Thread(() -> {
+                try {
+                    while (true) {
+                        held.add(hung.accept()); // accept, then never answer
+                    }
+                } catch (Exception e) {
+                    // closed
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            Duration timeout = Duration.ofSeconds(2);
+            // Named so that they sort before "local": with equal free slots the scheduler tries them first.
+            DockerHost dead = new DockerHost("a-dead", URI.create("tcp://127.0.0.1:" + deadPort), null, timeout, timeout, 20);
+            DockerHost stuck = new DockerHost("b-hung", URI.create("tcp://127.0.0.1:" + hung.getLocalPort()), null,
+                    timeout, timeout, 20);
+            try (EngineFixture fx = new EngineFixture(List.of(dead, stuck,
+                    io.jenkins.plugins.syscontainer.engine.DockerHost.local().withMaxAgents(20)))) {
+                List<ProvisioningEvent> events = new ArrayList<>();
+                long t = System.nanoTime();
+                AgentContainer agent = fx.engine.provision(fx.request("failover", EngineFixture.agentSpec().build()),
+                        events::add);
+                long ms = (System.nanoTime() - t) / 1_000_000;
+                System.out.println("failover: " + events);
+                assertEquals("local", agent.hostName());
+                List<ProvisioningEvent> failed = events.stream().filter(e -> e.step() == ProvisioningEvent.Step.FAILED).toList();
+                assertEquals(2, failed.size(), events.toString());
+                assertTrue(failed.stream().allMatch(e -> e.detail().contains("HOST_UNAVAILABLE")), failed.toString());
+                assertFalse(fx.engine.host("a-dead").health().isAvailable());
+                assertFalse(fx.engine.host("b-hung").health().isAvailable());
+                assertTrue(ms < 2 * 2_000 + 15_000, "failover took " + ms + " ms");
+                fx.engine.terminate(agent, false, ProvisioningEvent.Listener.NONE);
+
+                // The backoff itself (5 s, doubling) and the scheduler skipping hosts in backoff are unit-tested with a
+                // fixed clock (HostHealthTest, HostSchedulerTest); here the real failures must have been recorded.
+                assertEquals(1, fx.engine.host("a-dead").health().consecutiveFailures());
+                assertTrue(fx.engine.host("b-hung").health().lastError().contains("HOST_UNAVAILABLE"));
+            }
+        } finally {
+            for (Socket s : held) {
+                s.close();
+            }
+        }
+    }
+
+    @Test
+    void aLoneDeadHostFailsWithinItsTimeoutAsHostUnavailable() throws Exception {
+        int deadPort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            deadPort = s.getLocalPort();
+        }
+        DockerHost dead = new DockerHost("dead", URI.create("tcp://127.0.0.1:" + deadPort), null,
+                Duration.ofSeconds(2), Duration.ofSeconds(2), 5);
+        try (SystemContainerEngine engine = new SystemContainerEngine("test-dead", List.of(dead),
+                SecurityPolicy.defaultPolicy())) {
+            long t = System.nanoTime();
+            ProvisioningException e = assertThrows(ProvisioningException.class, () -> engine.provision(
+                    new ProvisionRequest(new AgentIdentity("test-dead", "c", "t", "dead-1"),
+                            EngineFixture.agentSpec().build(), null, null), ProvisioningEvent.Listener.NONE));
+            long ms = (System.nanoTime() - t) / 1_000_000;
+            assertEquals(FailureKind.HOST_UNAVAILABLE, e.kind(), e.getMessage());
+            assertTrue(ms < 5_000, "took " + ms + " ms with a 2 s timeout");
+            assertFalse(engine.host("dead").health().isAvailable());
+            ProvisioningException again = assertThrows(ProvisioningException.class, () -> engine.provision(
+                    new ProvisionRequest(new AgentIdentity("test-dead", "c", "t", "dead-2"),
+                            EngineFixture.agentSpec().build(), null, null), ProvisioningEvent.Listener.NONE));
+            assertTrue(again.getMessage().contains("unhealthy"), again.getMessage());
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package io.jenkins.plugins.syscontainer.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.HostConfig;
+import io.jenkins.plugins.syscontainer.testsupport.DockerTestSupport;
+import io.jenkins.plugins.syscontainer.testsupport.EngineFixture;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The reaper removes an orphan, and leaves a live agent, another controller's container and an unlabelled one alone. */
+class ReaperDockerTest {
+    @Test
+    void removesOrphansOnly() throws Exception {
+        DockerTestSupport.requireImage(DockerTestSupport.TINY_IMAGE);
+        try (EngineFixture fx = new EngineFixture()) {
+            AgentContainer live = fx.engine.provision(fx.request("live", EngineFixture.agentSpec().build()),
+                    ProvisioningEvent.Listener.NONE);
+            String orphan = plain(fx, Labels.forAgent(fx.identity("orphan"), null, Instant.now().minusSeconds(3600)));
+            String young = plain(fx, Labels.forAgent(fx.identity("young"), null, Instant.now()));
+            Map<String, String> foreignLabels = new HashMap<>(Labels.forAgent(
+                    new AgentIdentity("another-controller", "c", "t", "foreign-1"), null, Instant.now().minusSeconds(3600)));
+            String foreign = plain(fx, foreignLabels);
+            String unlabelled = plain(fx, Map.of());
+            try {
+                List<Reaper.Report> reports = fx.engine.reap(Set.of(live.agentName()), Duration.ofMinutes(10));
+                System.out.println("reaper: " + reports.get(0).toJson());
+                assertEquals(1, reports.get(0).removed().size(), reports.toString());
+                assertTrue(reports.get(0).removed().get(0).startsWith("orphan-"), reports.toString());
+                assertThrows(NotFoundException.class, () -> fx.docker.inspectContainerCmd(orphan).exec());
+                for (String kept : List.of(live.containerId(), young, foreign, unlabelled)) {
+                    fx.docker.inspectContainerCmd(kept).exec(); // still there
+                }
+                assertTrue(reports.get(0).errors().isEmpty());
+            } finally {
+                fx.engine.terminate(live, false, ProvisioningEvent.Listener.NONE);
+                for (String id : List.of(foreign, unlabelled)) {
+                    fx.docker.removeContainerCmd(id).withForce(true).exec();
+                }
+            }
+        }
+    }
+
+    @Test
+    void reportsLiveAgentsWhoseContainerExited() throws Exception {
+        DockerTestSupport.requireImage(DockerTestSupport.TINY_IMAGE);
+        try (EngineFixture fx = new EngineFixture()) {
+            AgentIdentity id = fx.identity("exited");
+            String c = fx.docker.createContainerCmd(DockerTestSupport.TINY_IMAGE).withCmd("true")
+                    .withLabels(Labels.forAgent(id, null, Instant.now())).exec().getId();
+            fx.docker.startContainerCmd(c).exec();
+            fx.docker.waitContainerCmd(c).start().awaitStatusCode();
+            List<Reaper.Report> reports = fx.engine.reap(Set.of(id.agentName()), Duration.ZERO);
+            assertEquals(List.of(), reports.get(0).removed());
+            assertEquals(1, reports.get(0).exited().size(), reports.toString());
+            assertTrue(reports.get(0).exited().get(0).startsWith(id.agentName()));
+        }
+    }
+
+    /** A plain runc container of the tiny image: the reaper looks only at labels, not at what runs. */
+    private static String plain(EngineFixture fx, Map<String, String> labels) {
+        String id = fx.docker.createContainerCmd(DockerTestSupport.TINY_IMAGE).withCmd("sleep", "600")
+                .withLabels(labels).withHostConfig(HostConfig.newHostConfig()).exec().getId();
+        fx.docker.startContainerCmd(id).exec();
+        return id;
+    }
+}
