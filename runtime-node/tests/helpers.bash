@@ -1,12 +1,14 @@
 # Shared helpers for the sysbox-node bats suite.
 # shellcheck shell=bash
 
+bats_require_minimum_version 1.5.0
+
 TOOL="$BATS_TEST_DIRNAME/../sysbox-node"
 FAKES="$BATS_TEST_DIRNAME/fakes"
 
 # Real utilities the tool may call; nothing else from the host is visible to it in fake-host tests.
 SYSTEM_TOOLS="bash sh env jq sha256sum awk grep sed cat date mktemp mv cp rm mkdir chmod dirname basename head tail tr
-wc sort id touch cut timeout sleep ls cmp readlink"
+wc sort id touch cut timeout sleep ls cmp readlink ln xargs uniq"
 # Commands replaced by the recorded fake (tests/fakes/recorder): they log "<name> <args>" to $FAKE_LOG.
 RECORDED="apt-get apt-mark dpkg dpkg-query dpkg-deb systemctl curl docker uname getent userdel modinfo
 rsync iptables modprobe lsb_release dockerd"

@@ -1,7 +1,6 @@
 package io.jenkins.plugins.syscontainer.engine;
 
 import com.github.dockerjava.core.SSLConfig;
-import com.github.dockerjava.core.util.CertificateUtils;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.KeyStoreException;
@@ -27,18 +26,21 @@ final class PemSslConfig implements SSLConfig {
     @Override
     public SSLContext getSSLContext() throws KeyStoreException {
         try {
-            PrivateKey key = CertificateUtils.loadPrivateKey(tls.clientKeyPem());
-            List<Certificate> chain = CertificateUtils.loadCertificates(tls.clientCertPem());
-            if (key == null || chain.isEmpty()) {
-                throw new GeneralSecurityException("the client key or certificate PEM holds no key or certificate");
-            }
+            PrivateKey key = PemKeys.privateKey(tls.clientKeyPem());
+            List<Certificate> chain = PemKeys.certificates(tls.clientCertPem());
             KeyStore keys = KeyStore.getInstance("PKCS12");
             keys.load(null, null);
             keys.setKeyEntry("client", key, IN_MEMORY_PASSWORD, chain.toArray(Certificate[]::new));
             KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             kmf.init(keys, IN_MEMORY_PASSWORD);
             TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(CertificateUtils.createTrustStore(tls.caCertPem()));
+            KeyStore trust = KeyStore.getInstance("PKCS12");
+            trust.load(null, null);
+            int i = 0;
+            for (Certificate ca : PemKeys.certificates(tls.caCertPem())) {
+                trust.setCertificateEntry("ca-" + i++, ca);
+            }
+            tmf.init(trust);
             SSLContext ctx = SSLContext.getInstance("TLS");
             ctx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
             return ctx;

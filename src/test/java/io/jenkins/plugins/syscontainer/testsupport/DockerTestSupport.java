@@ -55,7 +55,7 @@ public final class DockerTestSupport {
         }
     }
 
-    private static void absent(String why) {
+    static void absent(String why) {
         if (dockerRequired()) {
             Assertions.fail("SCA_REQUIRE_DOCKER=1 but " + why);
         }
