@@ -17,7 +17,7 @@ rsync iptables modprobe lsb_release dockerd"
 # Files under $T/root stand for /, recorded fakes live in $T/bin, the real tools the script needs in $T/sysbin.
 setup_fake_host() {
   T=$BATS_TEST_TMPDIR
-  export FAKE_LOG=$T/fake.log FAKE_STATE=$T/state
+  export FAKE_LOG=$T/fake.log FAKE_STATE=$T/state FAKE_BIN=$T/bin
   mkdir -p "$FAKE_STATE" "$T/bin" "$T/sysbin" "$T/root/etc" "$T/root/proc/1" "$T/root/proc/sys/user" \
     "$T/root/proc/sys/kernel" "$T/root/proc/sys/fs/inotify" "$T/root/dev" "$T/root/sys/fs/cgroup" "$T/root/var/lib"
   : >"$FAKE_LOG"
