@@ -1,5 +1,6 @@
 # Shared helpers for the sysbox-node bats suite.
 # shellcheck shell=bash
+# shellcheck disable=SC2034,SC2154 # variables are used by the .bats files; $output is set by bats run
 
 bats_require_minimum_version 1.5.0
 
