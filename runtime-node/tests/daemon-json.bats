@@ -12,8 +12,8 @@ setup() {
   mkdir -p "$T/etc/docker"
 }
 
-# merge [ADD_NETWORK] / revert: call the tool's functions (sourced) the way install and uninstall do.
-merge() { bash -c 'source "$1"; set -euo pipefail; NO_COLOR=1; merge_daemon_json "${2:-1}" 172.20.0.1/16 172.25.0.0/16; echo "changed=$DJ_CHANGED restart=$DJ_RESTART_NEEDED"' _ "$TOOL" "${1:-1}"; }
+# merge ADD_NETWORK(0|1) / revert: call the tool's functions (sourced) the way install and uninstall do.
+merge() { bash -c 'source "$1"; set -euo pipefail; NO_COLOR=1; merge_daemon_json "$2" 172.20.0.1/16 172.25.0.0/16; echo "changed=$DJ_CHANGED restart=$DJ_RESTART_NEEDED"' _ "$TOOL" "$1"; }
 revert() { bash -c 'source "$1"; set -euo pipefail; revert_daemon_json; echo "changed=$DJ_CHANGED restart=$DJ_RESTART_NEEDED"' _ "$TOOL"; }
 backups() { find "$STATE/backups" -type f 2>/dev/null | wc -l; }
 
@@ -21,7 +21,7 @@ backups() { find "$STATE/backups" -type f 2>/dev/null | wc -l; }
   cat >"$DJ" <<'J'
 {"log-driver": "journald", "log-opts": {"max-size": "10m"}, "runtimes": {"nvidia": {"path": "/usr/bin/nvidia-container-runtime"}}, "mtu": 1400}
 J
-  run merge
+  run merge 1
   echo "$output"
   [ "$status" -eq 0 ]
   [[ $output == *"changed=1 restart=1"* ]]
@@ -35,7 +35,7 @@ J
 @test "daemon.json: a backup of the original is taken before the first write" {
   printf '{"debug": true}\n' >"$DJ"
   cp "$DJ" "$T/orig"
-  run merge
+  run merge 1
   [ "$status" -eq 0 ]
   cmp "$STATE/daemon.json.orig" "$T/orig"
   [ "$(backups)" -eq 1 ]
@@ -44,11 +44,11 @@ J
 
 @test "daemon.json: re-running the merge is a no-op (same bytes, same mtime, no new backup)" {
   printf '{"debug": true}\n' >"$DJ"
-  merge
+  merge 1
   cp -p "$DJ" "$T/after-first"
   n=$(backups)
   sleep 1
-  run merge
+  run merge 1
   [ "$status" -eq 0 ]
   [[ $output == *"unchanged"* ]]
   [[ $output == *"changed=0 restart=0"* ]]
@@ -60,7 +60,7 @@ J
 @test "daemon.json: malformed JSON aborts with nothing changed and no backup" {
   printf '{"debug": true,,}\n' >"$DJ"
   cp -p "$DJ" "$T/bad"
-  run merge
+  run merge 1
   echo "$output"
   [ "$status" -ne 0 ]
   [[ $output == *"is not a valid JSON object"* ]]
@@ -71,14 +71,14 @@ J
 
 @test "daemon.json: a JSON value that is not an object is refused" {
   printf '[1, 2]\n' >"$DJ"
-  run merge
+  run merge 1
   [ "$status" -ne 0 ]
   [ "$(cat "$DJ")" = '[1, 2]' ]
 }
 
 @test "daemon.json: a one-line file with everything present is rewritten pretty-printed (the Sysbox installer greps indented lines)" {
   printf '{"runtimes":{"sysbox-runc":{"path":"/usr/bin/sysbox-runc"}},"bip":"10.9.0.1/16","default-address-pools":[{"base":"10.10.0.0/16","size":24}]}\n' >"$DJ"
-  run merge
+  run merge 1
   [ "$status" -eq 0 ]
   [[ $output == *"changed=1 restart=0"* ]]
   grep -Eq '^  "bip": "10.9.0.1/16",$' "$DJ"
@@ -88,7 +88,7 @@ J
 }
 
 @test "daemon.json: absent file is created; --no-network-defaults adds only the runtime" {
-  rm -rf "$T/etc"
+  rm -rf "${T:?}/etc"
   run merge 0
   [ "$status" -eq 0 ]
   [[ $output == *"changed=1 restart=0"* ]]
@@ -99,13 +99,13 @@ J
 
 @test "daemon.json: default-runtime is never set, and an existing one is left as it is" {
   printf '{"default-runtime": "runc"}\n' >"$DJ"
-  merge
+  merge 1
   jq -e '.["default-runtime"] == "runc"' "$DJ"
 }
 
 @test "daemon.json: a sysbox-runc entry pointing elsewhere is replaced and restored by revert" {
   printf '{"runtimes": {"sysbox-runc": {"path": "/usr/local/sbin/sysbox-runc"}}, "bip": "10.1.0.1/16", "default-address-pools": []}\n' >"$DJ"
-  merge
+  merge 1
   jq -e '.runtimes["sysbox-runc"].path == "/usr/bin/sysbox-runc"' "$DJ"
   run revert
   [ "$status" -eq 0 ]
@@ -115,7 +115,7 @@ J
 
 @test "daemon.json: revert removes only our keys and keeps keys added after install" {
   printf '{"log-driver": "journald", "runtimes": {"nvidia": {"path": "/usr/bin/nvidia-container-runtime"}}}\n' >"$DJ"
-  merge
+  merge 1
   # the operator edits the file after install
   jq '. + {"max-concurrent-downloads": 5}' "$DJ" >"$DJ.new" && mv "$DJ.new" "$DJ"
   run revert
@@ -128,7 +128,7 @@ J
 
 @test "daemon.json: revert leaves a value that someone changed since install, and says so" {
   printf '{}\n' >"$DJ"
-  merge
+  merge 1
   jq '.bip = "10.50.0.1/16"' "$DJ" >"$DJ.new" && mv "$DJ.new" "$DJ"
   run revert
   [ "$status" -eq 0 ]
@@ -138,7 +138,7 @@ J
 
 @test "daemon.json: revert of a file that did not exist before install removes it (with a backup)" {
   rm -f "$DJ"
-  merge
+  merge 1
   [ -e "$DJ" ]
   run revert
   [ "$status" -eq 0 ]
@@ -157,7 +157,7 @@ J
 
 @test "daemon.json: revert refuses a file that became malformed, changing nothing" {
   printf '{}\n' >"$DJ"
-  merge
+  merge 1
   printf '{oops\n' >"$DJ"
   run revert
   [ "$status" -ne 0 ]

@@ -71,3 +71,11 @@ real_docker_or_skip() {
 
 # json_check ID FIELD: a field of one check in $output (JSON).
 json_check() { jq -r --arg id "$1" --arg f "$2" '.checks[] | select(.id == $id) | .[$f]' <<<"$output"; }
+
+# refute_logged REGEX: fail when the fakes recorded a command matching REGEX (grep -E, whole log line).
+refute_logged() {
+  if grep -Eq -- "$1" "$FAKE_LOG"; then
+    echo "unexpected command recorded: $(grep -E -- "$1" "$FAKE_LOG")" >&2
+    return 1
+  fi
+}

@@ -80,8 +80,8 @@ systemctl enable --now sysbox"
   echo "$output"
   [ "$status" -eq 1 ]
   [[ $output == *"Checksum mismatch: refusing to install sysbox-ce_0.7.1-0.linux_amd64.deb (expected 9d6d5484f980d0a17f86c492c1262015c2afb66280bdb97215b79fde6a0261c5, got $DEB_SHA)"* ]]
-  ! grep -q "apt-get install -y $DEB" "$FAKE_LOG"
-  ! grep -q '^apt-mark hold' "$FAKE_LOG"
+  refute_logged "^apt-get install -y $DEB\$"
+  refute_logged '^apt-mark hold'
   [ -f "$DEB" ] # the operator's file is left alone
 }
 
@@ -92,7 +92,7 @@ systemctl enable --now sysbox"
   [ "$(json_check checksum status)" = fail ]
   grep -q '^curl -fsSL --retry 3 -o .*sysbox-ce_0.7.1-0.linux_amd64.deb.part https://downloads.nestybox.com/sysbox/releases/v0.7.1/sysbox-ce_0.7.1-0.linux_amd64.deb$' "$FAKE_LOG"
   [ ! -e "$T/root/var/cache/sysbox-node/sysbox-ce_0.7.1-0.linux_amd64.deb" ]
-  ! grep -q '^apt-get install -y .*\.deb' "$FAKE_LOG"
+  refute_logged '^apt-get install -y .*\.deb'
 }
 
 @test "install (recorded fake): a download that matches --sha256 is installed from the cache" {
@@ -167,7 +167,7 @@ systemctl enable --now sysbox"
   run sn install --deb "$DEB" --sha256 "$DEB_SHA" --no-validate
   echo "$output"
   [ "$status" -eq 0 ]
-  ! grep -q '^systemctl restart docker' "$FAKE_LOG"
+  refute_logged '^systemctl restart docker'
   grep -qx 'systemctl reload docker' "$FAKE_LOG"
   [[ $output == *"Docker was not restarted: 2 container(s) running"* ]]
 }
@@ -195,7 +195,7 @@ EOS
   [ "$status" -eq 1 ]
   [[ $output == *"sysbox-ce 0.7.0-0 is installed, not 0.7.1"* ]]
   [[ $output == *"sysbox-node uninstall"* ]]
-  ! grep -q '^apt-get install -y .*\.deb' "$FAKE_LOG"
+  refute_logged '^apt-get install -y .*\.deb'
 }
 
 @test "install (recorded fake): --dry-run without the final validate shows it would run" {

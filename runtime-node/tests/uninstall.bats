@@ -76,8 +76,8 @@ V
   echo "$output"
   [ "$status" -eq 0 ]
   mutations | grep -qx 'docker volume rm agent-cache-1'
-  ! mutations | grep -q 'unrelated-db'
-  ! mutations | grep -qx 'docker volume rm plain'
+  refute_logged 'unrelated-db'
+  refute_logged '^docker volume rm plain$'
   [ ! -e "$T/root/var/lib/sysbox" ]
 }
 

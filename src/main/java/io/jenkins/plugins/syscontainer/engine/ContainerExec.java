@@ -36,6 +36,12 @@ public final class ContainerExec {
     /** Runs {@code command} as {@code user} (null: the image's user) and waits at most {@code timeout}. */
     public Result run(String containerId, List<String> command, String user, byte[] stdin, Duration timeout)
             throws InterruptedException {
+        return run(containerId, command, user, stdin == null ? null : new ByteArrayInputStream(stdin), timeout);
+    }
+
+    /** As {@link #run(String, List, String, byte[], Duration)}, streaming stdin (which the command must size-delimit). */
+    public Result run(String containerId, List<String> command, String user, java.io.InputStream stdin,
+            Duration timeout) throws InterruptedException {
         ExecCreateCmdResponse exec = docker.execCreateCmd(containerId)
                 .withCmd(command.toArray(String[]::new))
                 .withUser(user)
@@ -47,7 +53,7 @@ public final class ContainerExec {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         var start = docker.execStartCmd(exec.getId());
         if (stdin != null) {
-            start.withStdIn(new ByteArrayInputStream(stdin));
+            start.withStdIn(stdin);
         }
         try (ResultCallback.Adapter<Frame> cb = start.exec(new ResultCallback.Adapter<>() {
             @Override

@@ -4,9 +4,13 @@ import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import java.io.IOException;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /** Turns what Docker or the transport threw into a {@link ProvisioningException} of the right {@link FailureKind}. */
 public final class FailureClassifier {
+    /** Docker's answer when a container names a network that does not exist ("network NAME not found"). */
+    private static final Pattern MISSING_NETWORK = Pattern.compile("\\bnetwork \\S+ not found");
+
     private FailureClassifier() {
     }
 
@@ -28,8 +32,9 @@ public final class FailureClassifier {
                     + msg.strip() + ". Push it to a registry the host can pull from, or load it on the host"
                     + " (docker load), or fix the template's image", t);
         }
-        if (lower.contains("network") && (lower.contains("not found") || lower.contains("no such network"))) {
-            return new ProvisioningException(FailureKind.BAD_TEMPLATE, "field 'network': " + msg.strip() + where, t);
+        if (MISSING_NETWORK.matcher(msg).find()) {
+            return new ProvisioningException(FailureKind.BAD_TEMPLATE, "field 'network': " + msg.strip() + where
+                    + "; create the network on that host or fix the template", t);
         }
         if (isTransportFailure(t)) {
             return new ProvisioningException(FailureKind.HOST_UNAVAILABLE, "the Docker host did not answer" + where

@@ -47,6 +47,18 @@ class FailureClassificationDockerTest {
     }
 
     @Test
+    void missingNetworkNamesTheField() throws Exception {
+        try (EngineFixture fx = new EngineFixture()) {
+            SystemContainerSpec spec = EngineFixture.agentSpec().network("sca-no-such-net").build();
+            ProvisioningException e = assertThrows(ProvisioningException.class,
+                    () -> fx.engine.provision(fx.request("nonet", spec), ProvisioningEvent.Listener.NONE));
+            assertEquals(FailureKind.BAD_TEMPLATE, e.kind(), e.getMessage());
+            assertTrue(e.getMessage().contains("field 'network'"), e.getMessage());
+            assertEquals(List.of(), fx.containers(), "the created-but-not-started container must be removed");
+        }
+    }
+
+    @Test
     void innerDockerThatNeverAnswersIsRetriedOnceOnAFreshVolumeThenFails() throws Exception {
         DockerTestSupport.requireImage(DockerTestSupport.TINY_IMAGE);
         try (EngineFixture fx = new EngineFixture()) {

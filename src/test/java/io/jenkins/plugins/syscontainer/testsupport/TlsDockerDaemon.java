@@ -21,6 +21,8 @@ import java.util.concurrent.TimeUnit;
  * its own data root, and the images the tests need are copied into it from the main engine.
  */
 public final class TlsDockerDaemon implements AutoCloseable {
+    private static final String BRIDGE = "sca-tls0";
+    private static final String BRIDGE_CIDR = "172.31.251.1/24";
     public final Path dir;
     public final int port;
     private final Process dockerd;
@@ -42,6 +44,8 @@ public final class TlsDockerDaemon implements AutoCloseable {
             DockerTestSupport.absent("a second dockerd needs root");
         }
         Path dir = Files.createTempDirectory(Path.of("/var/tmp"), "sca-tls-dockerd-");
+        sh("ip link del " + BRIDGE + " 2>/dev/null; ip link add name " + BRIDGE + " type bridge && ip addr add "
+                + BRIDGE_CIDR + " dev " + BRIDGE + " && ip link set " + BRIDGE + " up");
         makeCertificates(dir);
         Files.writeString(dir.resolve("daemon.json"), "{\"runtimes\":{\"" + DockerTestSupport.RUNTIME
                 + "\":{\"path\":\"/usr/local/libexec/ci-sysbox-runc-standin\"}}}");
@@ -54,7 +58,8 @@ public final class TlsDockerDaemon implements AutoCloseable {
                 "--pidfile", dir.resolve("docker.pid").toString(), "-H", "tcp://127.0.0.1:" + port,
                 "--tlsverify", "--tlscacert", dir.resolve("ca.pem").toString(),
                 "--tlscert", dir.resolve("server.pem").toString(), "--tlskey", dir.resolve("server-key.pem").toString(),
-                "--bridge", "none", "--iptables=false", "--ip-masq=false")
+                // Not "--bridge none": dockerd then deletes the host's docker0, breaking the main engine's containers.
+                "--bridge", BRIDGE, "--iptables=false", "--ip-masq=false")
                 .redirectErrorStream(true).redirectOutput(dir.resolve("dockerd.log").toFile()).start();
         TlsDockerDaemon d = new TlsDockerDaemon(dir, port, p);
         try {
@@ -168,7 +173,15 @@ public final class TlsDockerDaemon implements AutoCloseable {
             dockerd.waitFor(10, TimeUnit.SECONDS);
         }
         // The data root may still hold overlay mounts of removed containers; unmount what is left, then delete.
-        new ProcessBuilder("sh", "-c", "grep -o ' " + dir + "[^ ]*' /proc/mounts | sort -r | xargs -r -n1 umount -l;"
-                + " rm -rf '" + dir + "'").inheritIO().start().waitFor(60, TimeUnit.SECONDS);
+        sh("grep -o ' " + dir + "[^ ]*' /proc/mounts | sort -r | xargs -r -n1 umount -l; rm -rf '" + dir + "';"
+                + " ip link del " + BRIDGE);
+    }
+
+    private static void sh(String script) throws Exception {
+        Process p = new ProcessBuilder("sh", "-c", script).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IllegalStateException("'" + script + "' failed: " + out);
+        }
     }
 }

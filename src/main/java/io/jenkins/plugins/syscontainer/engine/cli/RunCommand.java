@@ -8,6 +8,9 @@ import io.jenkins.plugins.syscontainer.engine.ProvisioningException;
 import io.jenkins.plugins.syscontainer.engine.SystemContainerEngine;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 
@@ -56,16 +59,25 @@ final class RunCommand {
     /** Copies an image from the host's engine into the agent's inner Docker (size-delimited, see ContainerExec). */
     private void loadImage(AgentContainer agent, String image) throws IOException, InterruptedException {
         long t = System.nanoTime();
-        byte[] tar;
-        try (InputStream in = agent.host().api().saveImageCmd(image).exec()) {
-            tar = in.readAllBytes();
+        // Spooled to a file: the exec input must be size-delimited and images can be large.
+        Path tar = Files.createTempFile("sca-load-", ".tar");
+        try {
+            try (InputStream in = agent.host().api().saveImageCmd(image).exec()) {
+                Files.copy(in, tar, StandardCopyOption.REPLACE_EXISTING);
+            }
+            long size = Files.size(tar);
+            ContainerExec.Result r;
+            try (InputStream in = Files.newInputStream(tar)) {
+                r = new ContainerExec(agent.host().api()).run(agent.containerId(),
+                        ContainerExec.shellWithInput(size, "docker load -q"), null, in, Duration.ofMinutes(10));
+            }
+            if (!r.ok()) {
+                throw new IOException("loading " + image + " into the inner Docker failed: " + r.stderr().strip());
+            }
+            cli.err().println("[sca] loaded " + image + " (" + size / 1024 + " KiB) into the inner Docker in "
+                    + (System.nanoTime() - t) / 1_000_000 + " ms");
+        } finally {
+            Files.deleteIfExists(tar);
         }
-        ContainerExec.Result r = new ContainerExec(agent.host().api()).run(agent.containerId(),
-                ContainerExec.shellWithInput(tar.length, "docker load -q"), null, tar, Duration.ofMinutes(5));
-        if (!r.ok()) {
-            throw new IOException("loading " + image + " into the inner Docker failed: " + r.stderr().strip());
-        }
-        cli.err().println("[sca] loaded " + image + " (" + tar.length / 1024 + " KiB) into the inner Docker in "
-                + (System.nanoTime() - t) / 1_000_000 + " ms");
     }
 }
