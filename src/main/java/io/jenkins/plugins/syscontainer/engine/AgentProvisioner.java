@@ -119,7 +119,7 @@ final class AgentProvisioner {
         StringBuilder sb = new StringBuilder();
         try {
             ContainerExec.Result r = new ContainerExec(docker).run(id,
-                    List.of("sh", "-c", "tail -n 15 /var/log/dockerd.log 2>&1"), null, null, Duration.ofSeconds(5));
+                    List.of("sh", "-c", "tail -n 15 /var/log/dockerd.log 2>&1"), Duration.ofSeconds(5));
             sb.append("\n--- inner dockerd log (last lines) ---\n").append(r.stdout().strip());
         } catch (RuntimeException | InterruptedException e) {
             if (e instanceof InterruptedException) {

@@ -36,11 +36,16 @@ public final class ContainerExec {
     /** Runs {@code command} as {@code user} (null: the image's user) and waits at most {@code timeout}. */
     public Result run(String containerId, List<String> command, String user, byte[] stdin, Duration timeout)
             throws InterruptedException {
-        return run(containerId, command, user, stdin == null ? null : new ByteArrayInputStream(stdin), timeout);
+        return runWithInput(containerId, command, user, stdin == null ? null : new ByteArrayInputStream(stdin), timeout);
+    }
+
+    /** Runs {@code command} with no input as the image's user. */
+    public Result run(String containerId, List<String> command, Duration timeout) throws InterruptedException {
+        return runWithInput(containerId, command, null, null, timeout);
     }
 
     /** As {@link #run(String, List, String, byte[], Duration)}, streaming stdin (which the command must size-delimit). */
-    public Result run(String containerId, List<String> command, String user, java.io.InputStream stdin,
+    public Result runWithInput(String containerId, List<String> command, String user, java.io.InputStream stdin,
             Duration timeout) throws InterruptedException {
         ExecCreateCmdResponse exec = docker.execCreateCmd(containerId)
                 .withCmd(command.toArray(String[]::new))

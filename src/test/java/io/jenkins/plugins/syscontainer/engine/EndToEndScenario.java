@@ -52,7 +52,7 @@ final class EndToEndScenario {
         EngineFixture.loadTinyImage(docker, id);
         ContainerExec exec = new ContainerExec(docker);
         ContainerExec.Result inner = exec.run(id, List.of("docker", "run", "--rm", DockerTestSupport.TINY_IMAGE,
-                "sh", "-c", "echo inner-$((6*7))"), null, null, Duration.ofSeconds(60));
+                "sh", "-c", "echo inner-$((6*7))"), Duration.ofSeconds(60));
         assertTrue(inner.ok(), "inner docker run: " + inner);
         assertEquals("inner-42", inner.stdout().strip());
 

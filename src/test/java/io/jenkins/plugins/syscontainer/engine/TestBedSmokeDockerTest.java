@@ -67,7 +67,7 @@ class TestBedSmokeDockerTest {
             long t0 = System.nanoTime();
             ContainerExec.Result info = null;
             while (System.nanoTime() - t0 < Duration.ofSeconds(60).toNanos()) {
-                info = exec.run(id, List.of("docker", "info", "--format", "{{.Driver}}"), null, null, Duration.ofSeconds(10));
+                info = exec.run(id, List.of("docker", "info", "--format", "{{.Driver}}"), Duration.ofSeconds(10));
                 if (info.ok()) {
                     break;
                 }

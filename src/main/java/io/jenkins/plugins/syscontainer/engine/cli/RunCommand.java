@@ -68,7 +68,7 @@ final class RunCommand {
             long size = Files.size(tar);
             ContainerExec.Result r;
             try (InputStream in = Files.newInputStream(tar)) {
-                r = new ContainerExec(agent.host().api()).run(agent.containerId(),
+                r = new ContainerExec(agent.host().api()).runWithInput(agent.containerId(),
                         ContainerExec.shellWithInput(size, "docker load -q"), null, in, Duration.ofMinutes(10));
             }
             if (!r.ok()) {
