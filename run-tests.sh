@@ -25,6 +25,21 @@ if [ "${SCA_REQUIRE_DOCKER:-0}" = 1 ] && [ "$ran" -eq 0 ]; then
   echo "FAIL: SCA_REQUIRE_DOCKER=1 but no Docker-backed test ran" >&2; exit 1
 fi
 
+echo "== the README's command-line example, black box on the built jar"
+jar=offline/plugin/target/system-container-agents-cli.jar
+if docker image inspect sca-test/busybox:latest >/dev/null 2>&1; then
+  out=$("$jdk/bin/java" -jar "$jar" run --load sca-test/busybox:latest -- \
+        docker run --rm sca-test/busybox:latest echo hello from an inner container)
+  echo "$out"
+  echo "$out" | head -n 1 | grep -qx 'hello from an inner container' || { echo "FAIL: CLI example printed no greeting" >&2; exit 1; }
+  echo "$out" | tail -n 1 | jq -e '.exit == 0 and .steps_ms.inner_docker_ready > 0' >/dev/null \
+    || { echo "FAIL: CLI example's timing line is wrong" >&2; exit 1; }
+elif [ "${SCA_REQUIRE_DOCKER:-0}" = 1 ]; then
+  echo "FAIL: SCA_REQUIRE_DOCKER=1 but the test images are missing" >&2; exit 1
+else
+  echo "SKIPPED: CLI example (no test images; run .ci/build-images.sh)"
+fi
+
 if [ -x runtime-node/tests/run.sh ]; then
   echo "== runtime-node: shellcheck and bats"
   if [ "${SCA_REQUIRE_DOCKER:-0}" = 1 ]; then runtime-node/tests/run.sh --require-docker; else runtime-node/tests/run.sh; fi
