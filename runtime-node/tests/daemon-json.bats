@@ -146,6 +146,17 @@ J
   [ "$(backups)" -ge 1 ]
 }
 
+@test "daemon.json: revert after the package purge already dropped the runtime removes bip, pools and the empty runtimes" {
+  printf '{"log-level": "warn"}\n' >"$DJ"
+  merge 1
+  # what apt-get purge sysbox-ce does to the file: the sysbox-runc entry goes, the rest stays (reformatted)
+  jq -c 'del(.runtimes["sysbox-runc"])' "$DJ" >"$DJ.new" && mv "$DJ.new" "$DJ"
+  run revert
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "$(jq -c . "$DJ")" = '{"log-level":"warn"}' ]
+}
+
 @test "daemon.json: revert is a no-op when nothing was recorded" {
   printf '{"runtimes": {"sysbox-runc": {"path": "/usr/bin/sysbox-runc"}}}\n' >"$DJ"
   cp -p "$DJ" "$T/before"
