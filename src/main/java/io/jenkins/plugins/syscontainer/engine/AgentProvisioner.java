@@ -67,7 +67,11 @@ final class AgentProvisioner {
             } catch (RuntimeException e) {
                 throw FailureClassifier.classify(e, host.name(), "waiting for the inner Docker of " + agent);
             }
-            step(timings, listener, agent, Step.INNER_DOCKER_READY, t, "storage driver " + driver);
+            t = step(timings, listener, agent, Step.INNER_DOCKER_READY, t, "storage driver " + driver);
+            if (lease.fresh() && req.cacheKey() != null && !req.cache().preloadImages().isEmpty()) {
+                List<String> loaded = CacheWarmup.preload(host, id, req.cache().preloadImages());
+                step(timings, listener, agent, Step.WARMED_UP, t, String.join("; ", loaded));
+            }
             return new AgentContainer(req.identity(), host, id, lease, createdAt, timings);
         } catch (ProvisioningException | InterruptedException | RuntimeException e) {
             removeQuietly(docker, id);

@@ -5,6 +5,7 @@ import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import com.github.dockerjava.transport.DockerHttpClient;
 
 /**
  * Builds docker-java clients for a {@link DockerHost} over the httpclient5 transport, always with an explicit connect
@@ -28,13 +29,26 @@ public final class DockerClients {
         return build(host, false);
     }
 
+    /** The raw transport, for the few API endpoints docker-java has no command for (the disk-usage report). */
+    public static DockerHttpClient transport(DockerHost host) {
+        return httpClient(host, sslConfig(host), true);
+    }
+
+    private static PemSslConfig sslConfig(DockerHost host) {
+        return host.tls() == null ? null : new PemSslConfig(host.tls());
+    }
+
     private static DockerClient build(DockerHost host, boolean bounded) {
-        PemSslConfig ssl = host.tls() == null ? null : new PemSslConfig(host.tls());
+        PemSslConfig ssl = sslConfig(host);
         DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
                 .withDockerHost(host.uri().toString())
                 .withDockerTlsVerify(ssl != null)
                 .withCustomSslConfig(ssl)
                 .build();
+        return DockerClientImpl.getInstance(config, httpClient(host, ssl, bounded));
+    }
+
+    private static DockerHttpClient httpClient(DockerHost host, PemSslConfig ssl, boolean bounded) {
         ApacheDockerHttpClient.Builder b = new ApacheDockerHttpClient.Builder()
                 .dockerHost(host.uri())
                 .maxConnections(100)
@@ -45,6 +59,6 @@ public final class DockerClients {
         if (bounded) {
             b.responseTimeout(host.responseTimeout());
         }
-        return DockerClientImpl.getInstance(config, b.build());
+        return b.build();
     }
 }

@@ -20,8 +20,8 @@ public final class EphemeralVolumes implements VolumeProvider {
     }
 
     @Override
-    public VolumeLease lease(ManagedHost host, String cacheKey, AgentIdentity agent, boolean forceFresh)
-            throws ProvisioningException {
+    public VolumeLease lease(ManagedHost host, ProvisionRequest req, boolean forceFresh) throws ProvisioningException {
+        AgentIdentity agent = req.identity();
         String name = "sca-tmp-" + agent.agentName() + "-" + UUID.randomUUID().toString().substring(0, 8);
         try {
             host.api().createVolumeCmd().withName(name).withLabels(Map.of(

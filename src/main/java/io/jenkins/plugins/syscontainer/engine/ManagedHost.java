@@ -1,6 +1,7 @@
 package io.jenkins.plugins.syscontainer.engine;
 
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.transport.DockerHttpClient;
 import java.io.Closeable;
 import java.io.IOException;
 import java.time.Clock;
@@ -19,6 +20,7 @@ public final class ManagedHost implements Closeable {
     private final Set<String> agents = new HashSet<>();
     private DockerClient api;
     private DockerClient streaming;
+    private DockerHttpClient raw;
 
     public ManagedHost(DockerHost config, Clock clock) {
         this.config = config;
@@ -53,6 +55,14 @@ public final class ManagedHost implements Closeable {
         return streaming;
     }
 
+    /** The raw transport for API endpoints docker-java has no command for. */
+    public synchronized DockerHttpClient raw() {
+        if (raw == null) {
+            raw = DockerClients.transport(config);
+        }
+        return raw;
+    }
+
     /** Takes a slot for {@code agentName}; false when the host is full. Idempotent per name. */
     public synchronized boolean tryReserve(String agentName) {
         if (agents.contains(agentName)) {
@@ -84,7 +94,7 @@ public final class ManagedHost implements Closeable {
     @Override
     public synchronized void close() throws IOException {
         IOException first = null;
-        for (DockerClient c : new DockerClient[] {api, streaming}) {
+        for (Closeable c : new Closeable[] {api, streaming, raw}) {
             if (c != null) {
                 try {
                     c.close();
@@ -95,6 +105,7 @@ public final class ManagedHost implements Closeable {
         }
         api = null;
         streaming = null;
+        raw = null;
         if (first != null) {
             throw first;
         }

@@ -4,15 +4,29 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * One agent to provision: who it is, what to run, which cache pool to lease from (null: a throw-away volume) and
- * how long the inner Docker may take to answer.
+ * One agent to provision: who it is, what to run, which cache pool to lease from (null: a throw-away volume) and how
+ * that pool behaves, and how long the inner Docker may take to answer.
  */
-public record ProvisionRequest(AgentIdentity identity, SystemContainerSpec spec, String cacheKey, Duration readyTimeout) {
+public record ProvisionRequest(AgentIdentity identity, SystemContainerSpec spec, String cacheKey, CacheSettings cache,
+        Duration readyTimeout) {
     public static final Duration DEFAULT_READY_TIMEOUT = Duration.ofSeconds(60);
+    private static final java.util.regex.Pattern CACHE_KEY = java.util.regex.Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}");
+
+    /** A request with the default cache settings. */
+    public ProvisionRequest(AgentIdentity identity, SystemContainerSpec spec, String cacheKey, Duration readyTimeout) {
+        this(identity, spec, cacheKey, null, readyTimeout);
+    }
 
     public ProvisionRequest {
         Objects.requireNonNull(identity, "identity");
         Objects.requireNonNull(spec, "spec");
+        if (cacheKey != null && !CACHE_KEY.matcher(cacheKey).matches()) {
+            throw new IllegalArgumentException("cache key '" + cacheKey + "' must be 1-64 characters of letters, digits,"
+                    + " '_', '.', '-' (it is part of volume names)");
+        }
+        if (cache == null) {
+            cache = CacheSettings.DEFAULTS;
+        }
         if (readyTimeout == null) {
             readyTimeout = DEFAULT_READY_TIMEOUT;
         }

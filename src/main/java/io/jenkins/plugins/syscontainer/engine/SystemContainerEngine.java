@@ -13,7 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.function.Function;
+import com.github.dockerjava.api.model.Container;
+import java.time.Instant;
 
 /**
  * The engine's entry point: provisions agent containers on a pool of Docker hosts, terminates them and reaps
@@ -25,18 +26,17 @@ public final class SystemContainerEngine implements Closeable {
     private final String controllerId;
     private final SecurityPolicy policy;
     private final Map<String, ManagedHost> hosts = new LinkedHashMap<>();
-    private final VolumeProvider volumes;
+    private final CacheVolumePool volumes;
     private final HostScheduler scheduler;
     private final AgentProvisioner provisioner;
     private final Reaper reaper;
     private final Duration stopTimeout;
 
     /**
-     * @param volumes how agents get their /var/lib/docker volume, given the hosts and the controller id; null for a
-     *     throw-away volume per agent
+     * @param ledger where cache volumes' last use is recorded (survives restarts when file-backed)
      */
     public SystemContainerEngine(String controllerId, List<DockerHost> hostConfigs, SecurityPolicy policy,
-            Function<SystemContainerEngine, VolumeProvider> volumes, Clock clock, Duration stopTimeout) {
+            CacheLedger ledger, Clock clock, Duration stopTimeout) {
         this.controllerId = Objects.requireNonNull(controllerId, "controllerId");
         this.policy = Objects.requireNonNull(policy, "policy");
         for (DockerHost h : hostConfigs) {
@@ -44,7 +44,7 @@ public final class SystemContainerEngine implements Closeable {
                 throw new IllegalArgumentException("two Docker hosts are named '" + h.name() + "'");
             }
         }
-        this.volumes = volumes != null ? volumes.apply(this) : new EphemeralVolumes(controllerId, clock);
+        this.volumes = new CacheVolumePool(controllerId, clock, ledger != null ? ledger : CacheLedger.inMemory(), policy);
         this.scheduler = new HostScheduler(this.volumes);
         this.provisioner = new AgentProvisioner(policy, clock);
         this.reaper = new Reaper(controllerId, clock);
@@ -75,8 +75,50 @@ public final class SystemContainerEngine implements Closeable {
         return h;
     }
 
-    public VolumeProvider volumes() {
+    /** The cache pools: statistics, recovery; see also {@link CacheEvictor}. */
+    public CacheVolumePool caches() {
         return volumes;
+    }
+
+    /**
+     * Rebuilds state from Docker after a controller restart: host slots of this controller's live containers, and
+     * cache leases from container and volume labels. Hosts that do not answer are marked unhealthy and skipped.
+     */
+    public void recover() {
+        for (ManagedHost h : hosts()) {
+            try {
+                List<Container> ours = h.api().listContainersCmd().withShowAll(true)
+                        .withLabelFilter(Map.of(Labels.CONTROLLER, controllerId)).exec();
+                for (Container c : ours) {
+                    String agent = c.getLabels() == null ? null : c.getLabels().get(Labels.AGENT);
+                    if (agent != null) {
+                        h.tryReserve(agent);
+                    }
+                }
+                volumes.recover(h, ours);
+            } catch (RuntimeException e) {
+                h.health().markFailure("recovery failed: " + e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * The handle of an agent container that already exists (after a restart), found by its agent label, so that it
+     * can be terminated with its cache lease released; null when no such container exists.
+     */
+    public AgentContainer reattach(String hostName, AgentIdentity identity) {
+        ManagedHost h = host(hostName);
+        List<Container> found = h.api().listContainersCmd().withShowAll(true)
+                .withLabelFilter(Map.of(Labels.CONTROLLER, controllerId, Labels.AGENT, identity.agentName())).exec();
+        if (found.isEmpty()) {
+            return null;
+        }
+        Container c = found.get(0);
+        String volume = c.getLabels().get(Labels.CACHE_VOLUME);
+        VolumeLease lease = volume == null ? null : volumes.reattach(h, volume, identity.agentName());
+        h.tryReserve(identity.agentName());
+        Instant created = Instant.ofEpochSecond(c.getCreated() == null ? 0 : c.getCreated());
+        return new AgentContainer(identity, h, c.getId(), lease, created, List.of());
     }
 
     /** Hosts an agent with this cache key could go to now, best first (no Docker calls). */
@@ -133,7 +175,7 @@ public final class SystemContainerEngine implements Closeable {
         String agent = req.identity().agentName();
         for (int attempt = 1; ; attempt++) {
             long t = System.nanoTime();
-            VolumeLease lease = volumes.lease(host, req.cacheKey(), req.identity(), attempt > 1);
+            VolumeLease lease = volumes.lease(host, req, attempt > 1);
             AgentProvisioner.step(timings, listener, agent, Step.VOLUME_LEASED, t,
                     lease.volumeName() + (lease.fresh() ? " (new)" : " (reused)"));
             try {

@@ -19,7 +19,7 @@ class HostSchedulerTest {
     private static VolumeProvider idle(Map<String, Integer> idleByHost) {
         return new VolumeProvider() {
             @Override
-            public VolumeLease lease(ManagedHost host, String cacheKey, AgentIdentity agent, boolean forceFresh) {
+            public VolumeLease lease(ManagedHost host, ProvisionRequest req, boolean forceFresh) {
                 throw new AssertionError("the scheduler must not lease");
             }
 

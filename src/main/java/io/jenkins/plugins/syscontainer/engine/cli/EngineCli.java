@@ -2,6 +2,8 @@ package io.jenkins.plugins.syscontainer.engine.cli;
 
 import io.jenkins.plugins.syscontainer.engine.AgentContainer;
 import io.jenkins.plugins.syscontainer.engine.AgentIdentity;
+import io.jenkins.plugins.syscontainer.engine.CacheLedger;
+import io.jenkins.plugins.syscontainer.engine.CacheSettings;
 import io.jenkins.plugins.syscontainer.engine.DockerHost;
 import io.jenkins.plugins.syscontainer.engine.FailureKind;
 import io.jenkins.plugins.syscontainer.engine.HostProbe;
@@ -39,7 +41,8 @@ public final class EngineCli {
             usage: java -jar system-container-agents-cli.jar COMMAND [OPTIONS]
 
             commands:
-              run   [host options] --image IMAGE [--runtime R] [--cache-key K] [--cpus N] [--memory SIZE] [--pids N]
+              run   [host options] --image IMAGE [--runtime R] [--cpus N] [--memory SIZE] [--pids N]
+                    [--cache-key K [--max-volumes N] [--preload IMAGE]... [--golden VOLUME]]
                     [--ready-timeout SECONDS] [--load HOST_IMAGE]... [--name AGENT] [--json] -- COMMAND...
                     Provisions one agent exactly as Jenkins would, copies each --load image from the host into the
                     inner Docker, runs COMMAND inside through the exec channel (output streamed), terminates the
@@ -48,11 +51,16 @@ public final class EngineCli {
                     The host checks of the cloud's "Test connection" button.
               reap  [host options] --controller-id ID [--live NAME]... [--grace SECONDS] [--json]
                     Removes the controller's containers whose agent is not listed as live.
+              caches list  [host options] [--json]
+              caches evict [host options] (--volume NAME | --maintain [--budget SIZE])
+                    Cache pools of the controller id: volumes, state, size, last use, hits, misses, evictions;
+                    evict one idle volume, or run the time-to-live and size-budget eviction once.
 
             host options: --host URI (default unix:///var/run/docker.sock; tcp://HOST:PORT with TLS)
                           --tls-ca FILE --tls-cert FILE --tls-key FILE (PEM; all three for TLS)
                           --connect-timeout SECONDS (5) --response-timeout SECONDS (60)
                           --controller-id ID (default sca-cli) --allow-runtime R (repeatable; default sysbox-runc)
+                          --ledger FILE (cache last-use record; default ~/.system-container-agents/ID.ledger)
 
             exit codes: 0 success; 1 the command or a check failed; 2 usage error;
                         3 bad template; 4 image missing; 5 runtime missing; 6 host unavailable;
@@ -60,7 +68,7 @@ public final class EngineCli {
             """;
 
     private static final Set<String> HOST_OPTIONS = Set.of("host", "tls-ca", "tls-cert", "tls-key", "connect-timeout",
-            "response-timeout", "controller-id", "allow-runtime");
+            "response-timeout", "controller-id", "allow-runtime", "ledger");
 
     private final PrintStream out;
     private final PrintStream err;
@@ -83,7 +91,8 @@ public final class EngineCli {
             List<String> rest = args.subList(1, args.size());
             return switch (args.get(0)) {
                 case "run" -> new RunCommand(this).run(parse(rest, Set.of("image", "runtime", "cache-key", "cpus",
-                        "memory", "pids", "ready-timeout", "load", "name")));
+                        "memory", "pids", "ready-timeout", "load", "name", "preload", "golden", "max-volumes")));
+                case "caches" -> new CachesCommand(this).run(rest);
                 case "probe" -> probe(parse(rest, Set.of("image", "runtime")));
                 case "reap" -> reap(parse(rest, Set.of("live", "grace")));
                 default -> throw new CliArgs.UsageException("unknown command '" + args.get(0) + "'");
@@ -109,10 +118,10 @@ public final class EngineCli {
         return 3 + kind.ordinal();
     }
 
-    private static CliArgs parse(List<String> args, Set<String> own) throws CliArgs.UsageException {
+    static CliArgs parse(List<String> args, Set<String> own) throws CliArgs.UsageException {
         Set<String> known = new HashSet<>(own);
         known.addAll(HOST_OPTIONS);
-        return new CliArgs(args, known, Set.of("json"));
+        return new CliArgs(args, known, Set.of("json", "maintain"));
     }
 
     PrintStream out() {
@@ -144,8 +153,10 @@ public final class EngineCli {
             throw new CliArgs.UsageException(e.getMessage());
         }
         SecurityPolicy policy = new SecurityPolicy(new HashSet<>(a.all("allow-runtime")));
-        return new SystemContainerEngine(a.get("controller-id", "sca-cli"), List.of(host), policy, null,
-                Clock.systemUTC(), null);
+        String controller = a.get("controller-id", "sca-cli");
+        Path ledger = Path.of(a.get("ledger", System.getProperty("user.home") + "/.system-container-agents/"
+                + controller + ".ledger"));
+        return new SystemContainerEngine(controller, List.of(host), policy, new CacheLedger(ledger), Clock.systemUTC(), null);
     }
 
     static SystemContainerSpec.Builder spec(CliArgs a) throws CliArgs.UsageException {
@@ -173,7 +184,10 @@ public final class EngineCli {
     static ProvisionRequest request(CliArgs a, SystemContainerEngine engine, SystemContainerSpec spec)
             throws CliArgs.UsageException {
         try {
-            return new ProvisionRequest(identity(a, engine, "sca-cli"), spec, a.get("cache-key", null),
+            CacheSettings cache = CacheSettings.DEFAULTS
+                    .withMaxVolumes((int) a.number("max-volumes", CacheSettings.DEFAULT_MAX_VOLUMES))
+                    .withPreload(a.all("preload")).withGolden(a.get("golden", null));
+            return new ProvisionRequest(identity(a, engine, "sca-cli"), spec, a.get("cache-key", null), cache,
                     Duration.ofSeconds(a.number("ready-timeout", 60)));
         } catch (IllegalArgumentException e) {
             throw new CliArgs.UsageException(e.getMessage());

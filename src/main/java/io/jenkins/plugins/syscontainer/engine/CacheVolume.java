@@ -1,0 +1,30 @@
+package io.jenkins.plugins.syscontainer.engine;
+
+import java.time.Instant;
+
+/** One cache volume as the pool tracks it. Guarded by the pool's lock. */
+final class CacheVolume {
+    enum State { LEASED, IDLE, QUARANTINED }
+
+    final String name;
+    final String host;
+    final String cacheKey;
+    State state;
+    /** The agent holding the lease, when leased. */
+    String leasedBy;
+    Instant lastUsed;
+    /** Bytes as of the last disk-usage refresh, or -1 when not measured yet. */
+    long sizeBytes = -1;
+
+    CacheVolume(String name, String host, String cacheKey, State state, Instant lastUsed) {
+        this.name = name;
+        this.host = host;
+        this.cacheKey = cacheKey;
+        this.state = state;
+        this.lastUsed = lastUsed;
+    }
+
+    CacheStats.VolumeInfo info() {
+        return new CacheStats.VolumeInfo(name, state.name().toLowerCase(java.util.Locale.ROOT), sizeBytes, lastUsed, leasedBy);
+    }
+}
