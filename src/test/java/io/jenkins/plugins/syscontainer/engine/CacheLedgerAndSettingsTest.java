@@ -1,0 +1,58 @@
+package io.jenkins.plugins.syscontainer.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CacheLedgerAndSettingsTest {
+    @Test
+    void ledgerSurvivesARestartThroughItsFile(@TempDir Path dir) {
+        Path f = dir.resolve("sub/ledger.properties");
+        CacheLedger a = new CacheLedger(f);
+        Instant t = Instant.parse("2026-03-04T05:06:07.123Z");
+        a.used("v1", t);
+        a.quarantine("v2");
+        CacheLedger b = new CacheLedger(f);
+        assertEquals(t, b.lastUsed("v1"));
+        assertTrue(b.isQuarantined("v2"));
+        b.forget("v1");
+        assertNull(new CacheLedger(f).lastUsed("v1"));
+        assertFalse(Files.exists(dir.resolve("sub/ledger.properties.tmp")), "written atomically through a temp file");
+        CacheLedger mem = CacheLedger.inMemory();
+        mem.used("x", t);
+        assertEquals(t, mem.lastUsed("x"));
+    }
+
+    @Test
+    void settingsValidateTheirFields() {
+        assertThrows(IllegalArgumentException.class, () -> CacheSettings.DEFAULTS.withMaxVolumes(0));
+        assertThrows(IllegalArgumentException.class, () -> CacheSettings.DEFAULTS.withIdleTtl(Duration.ZERO));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> CacheSettings.DEFAULTS.withPreload(List.of("Bad Image")));
+        assertTrue(e.getMessage().contains("preloadImages"), e.getMessage());
+        assertNull(CacheSettings.DEFAULTS.withGolden(" ").goldenVolume());
+        SystemContainerSpec spec = SystemContainerSpec.builder("x").build();
+        AgentIdentity id = new AgentIdentity("c", "cl", "t", "a");
+        assertThrows(IllegalArgumentException.class, () -> new ProvisionRequest(id, spec, "has/slash", null));
+        assertEquals(CacheSettings.DEFAULTS, new ProvisionRequest(id, spec, "maven-3", null).cache());
+    }
+
+    @Test
+    void diskUsageReportIsParsedForVolumeSizes() throws Exception {
+        String report = "{\"LayersSize\":0,\"Volumes\":[{\"Name\":\"a\",\"UsageData\":{\"Size\":1234,\"RefCount\":1}},"
+                + "{\"Name\":\"b\",\"UsageData\":{\"Size\":-1,\"RefCount\":0}},{\"Name\":\"c\"}]}";
+        assertEquals(Map.of("a", 1234L), DiskUsage.parse(new ObjectMapper().readTree(report)));
+    }
+}
