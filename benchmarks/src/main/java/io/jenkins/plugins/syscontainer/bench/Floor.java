@@ -1,0 +1,63 @@
+package io.jenkins.plugins.syscontainer.bench;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.Mount;
+import com.github.dockerjava.api.model.MountType;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The physical floor: the same system container started with bare docker-java calls and no engine code (no policy,
+ * no labels beyond one for cleanup, no leases, no scheduling), until its inner Docker answers. Readiness is detected
+ * the cheapest way we know, a polling loop inside the container at 50 ms, so the floor is not slowed by its probe.
+ */
+final class Floor {
+    static final String LABEL = "io.jenkins.syscontainer.bench";
+    final DockerClient docker;
+
+    Floor() {
+        URI uri = URI.create("unix:///var/run/docker.sock");
+        docker = DockerClientImpl.getInstance(
+                DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(uri.toString()).build(),
+                new ApacheDockerHttpClient.Builder().dockerHost(uri).maxConnections(100)
+                        .connectionTimeout(Duration.ofSeconds(5)).responseTimeout(Duration.ofSeconds(120)).build());
+    }
+
+    /** Creates and starts a container on {@code volume}, waits for its inner Docker; returns its id. */
+    String start(String image, String volume, String name) throws InterruptedException {
+        HostConfig hc = HostConfig.newHostConfig().withRuntime("sysbox-runc").withPrivileged(false)
+                .withNanoCPUs(2_000_000_000L).withMemory(1L << 30).withPidsLimit(16_384L)
+                .withMounts(List.of(new Mount().withType(MountType.VOLUME).withSource(volume).withTarget("/var/lib/docker")));
+        String id = docker.createContainerCmd(image).withName(name).withLabels(Map.of(LABEL, "floor"))
+                .withHostConfig(hc).exec().getId();
+        docker.startContainerCmd(id).exec();
+        String wait = "until [ -S /var/run/docker.sock ] && docker version >/dev/null 2>&1; do sleep 0.05; done";
+        String exec = docker.execCreateCmd(id).withCmd("sh", "-c", wait).withAttachStdout(true).withAttachStderr(true)
+                .exec().getId();
+        if (!docker.execStartCmd(exec).exec(new ResultCallback.Adapter<Frame>()).awaitCompletion(120, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("floor container " + name + " not ready in 120 s");
+        }
+        return id;
+    }
+
+    void remove(String id) {
+        docker.removeContainerCmd(id).withForce(true).exec();
+    }
+
+    void removeVolume(String volume) {
+        docker.removeVolumeCmd(volume).exec();
+    }
+
+    void createVolume(String volume) {
+        docker.createVolumeCmd().withName(volume).withLabels(Map.of(LABEL, "floor")).exec();
+    }
+}
