@@ -46,5 +46,5 @@ if [ -x runtime-node/tests/run.sh ]; then
 fi
 
 echo "== shellcheck of the CI scripts and the agent image"
-shellcheck .ci/run .ci/*.sh .ci/sysbox-runc-standin run-tests.sh runtime-node/images/agent/entrypoint.sh
+shellcheck .ci/run .ci/*.sh .ci/sysbox-runc-standin run-tests.sh benchmarks/run.sh runtime-node/images/agent/entrypoint.sh
 echo "all tests passed"
