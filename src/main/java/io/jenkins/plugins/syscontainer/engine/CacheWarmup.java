@@ -5,11 +5,6 @@ import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.Mount;
 import com.github.dockerjava.api.model.MountType;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -46,7 +41,11 @@ final class CacheWarmup {
             ContainerExec.Result r;
             if (hasImage(docker, image)) {
                 how = "copied from the host";
-                r = copyFromHost(docker, exec, containerId, image);
+                try {
+                    r = ImageTransfer.copyFromHost(docker, containerId, image, Duration.ofMinutes(15));
+                } catch (java.io.UncheckedIOException e) {
+                    throw new ProvisioningException(FailureKind.UNKNOWN, e.getMessage() + ": " + e.getCause(), e);
+                }
             } else {
                 how = "pulled";
                 r = exec.run(containerId, List.of("docker", "pull", "-q", image), Duration.ofMinutes(15));
@@ -67,28 +66,6 @@ final class CacheWarmup {
             return true;
         } catch (NotFoundException e) {
             return false;
-        }
-    }
-
-    private static ContainerExec.Result copyFromHost(DockerClient docker, ContainerExec exec, String containerId,
-            String image) throws InterruptedException, ProvisioningException {
-        Path tar = null;
-        try {
-            tar = Files.createTempFile("sca-preload-", ".tar");
-            try (InputStream in = docker.saveImageCmd(image).exec()) {
-                Files.copy(in, tar, StandardCopyOption.REPLACE_EXISTING);
-            }
-            long size = Files.size(tar);
-            try (InputStream in = Files.newInputStream(tar)) {
-                return exec.runWithInput(containerId, ContainerExec.shellWithInput(size, "docker load -q"), null, in,
-                        Duration.ofMinutes(15));
-            }
-        } catch (IOException e) {
-            throw new ProvisioningException(FailureKind.UNKNOWN, "copying " + image + " from the host failed: " + e, e);
-        } finally {
-            if (tar != null) {
-                tar.toFile().delete();
-            }
         }
     }
 

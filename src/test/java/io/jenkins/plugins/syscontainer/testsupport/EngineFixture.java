@@ -9,7 +9,6 @@ import io.jenkins.plugins.syscontainer.engine.ProvisionRequest;
 import io.jenkins.plugins.syscontainer.engine.SecurityPolicy;
 import io.jenkins.plugins.syscontainer.engine.SystemContainerEngine;
 import io.jenkins.plugins.syscontainer.engine.SystemContainerSpec;
-import java.io.InputStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -58,13 +57,8 @@ public final class EngineFixture implements AutoCloseable {
     /** Copies the tiny test image into a container's inner Docker. */
     public static void loadTinyImage(DockerClient docker, String containerId) throws Exception {
         DockerTestSupport.requireImage(DockerTestSupport.TINY_IMAGE);
-        byte[] tar;
-        try (InputStream in = docker.saveImageCmd(DockerTestSupport.TINY_IMAGE).exec()) {
-            tar = in.readAllBytes();
-        }
-        var r = new io.jenkins.plugins.syscontainer.engine.ContainerExec(docker).run(containerId,
-                io.jenkins.plugins.syscontainer.engine.ContainerExec.shellWithInput(tar.length, "docker load -q"),
-                null, tar, Duration.ofSeconds(60));
+        var r = io.jenkins.plugins.syscontainer.engine.ImageTransfer.copyFromHost(docker, containerId,
+                DockerTestSupport.TINY_IMAGE, Duration.ofSeconds(60));
         if (!r.ok()) {
             throw new AssertionError("docker load in the agent failed: " + r);
         }

@@ -7,6 +7,7 @@ import io.jenkins.plugins.syscontainer.engine.CacheSettings;
 import io.jenkins.plugins.syscontainer.engine.ContainerExec;
 import io.jenkins.plugins.syscontainer.engine.DockerHost;
 import io.jenkins.plugins.syscontainer.engine.ExecStream;
+import io.jenkins.plugins.syscontainer.engine.ImageTransfer;
 import io.jenkins.plugins.syscontainer.engine.ProvisionRequest;
 import io.jenkins.plugins.syscontainer.engine.ProvisioningEvent;
 import io.jenkins.plugins.syscontainer.engine.SecurityPolicy;
@@ -241,12 +242,7 @@ public final class EndToEndBenchmark {
     }
 
     private void loadTiny(String containerId) throws Exception {
-        byte[] tar;
-        try (InputStream in = floor.docker.saveImageCmd(TINY).exec()) {
-            tar = in.readAllBytes();
-        }
-        check(new ContainerExec(floor.docker).run(containerId, ContainerExec.shellWithInput(tar.length, "docker load -q"),
-                null, tar, T));
+        check(ImageTransfer.copyFromHost(floor.docker, containerId, TINY, T));
     }
 
     private static void check(ContainerExec.Result r) {

@@ -3,14 +3,11 @@ package io.jenkins.plugins.syscontainer.engine.cli;
 import io.jenkins.plugins.syscontainer.engine.AgentContainer;
 import io.jenkins.plugins.syscontainer.engine.ContainerExec;
 import io.jenkins.plugins.syscontainer.engine.ExecStream;
+import io.jenkins.plugins.syscontainer.engine.ImageTransfer;
 import io.jenkins.plugins.syscontainer.engine.ProvisioningEvent;
 import io.jenkins.plugins.syscontainer.engine.ProvisioningException;
 import io.jenkins.plugins.syscontainer.engine.SystemContainerEngine;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 
@@ -59,25 +56,10 @@ final class RunCommand {
     /** Copies an image from the host's engine into the agent's inner Docker (size-delimited, see ContainerExec). */
     private void loadImage(AgentContainer agent, String image) throws IOException, InterruptedException {
         long t = System.nanoTime();
-        // Spooled to a file: the exec input must be size-delimited and images can be large.
-        Path tar = Files.createTempFile("sca-load-", ".tar");
-        try {
-            try (InputStream in = agent.host().api().saveImageCmd(image).exec()) {
-                Files.copy(in, tar, StandardCopyOption.REPLACE_EXISTING);
-            }
-            long size = Files.size(tar);
-            ContainerExec.Result r;
-            try (InputStream in = Files.newInputStream(tar)) {
-                r = new ContainerExec(agent.host().api()).runWithInput(agent.containerId(),
-                        ContainerExec.shellWithInput(size, "docker load -q"), null, in, Duration.ofMinutes(10));
-            }
-            if (!r.ok()) {
-                throw new IOException("loading " + image + " into the inner Docker failed: " + r.stderr().strip());
-            }
-            cli.err().println("[sca] loaded " + image + " (" + size / 1024 + " KiB) into the inner Docker in "
-                    + (System.nanoTime() - t) / 1_000_000 + " ms");
-        } finally {
-            Files.deleteIfExists(tar);
+        ContainerExec.Result r = ImageTransfer.copyFromHost(agent.host().api(), agent.containerId(), image, Duration.ofMinutes(10));
+        if (!r.ok()) {
+            throw new IOException("loading " + image + " into the inner Docker failed: " + r.stderr().strip());
         }
+        cli.err().println("[sca] loaded " + image + " into the inner Docker in " + (System.nanoTime() - t) / 1_000_000 + " ms");
     }
 }
