@@ -16,4 +16,10 @@ public abstract class Descriptor<T extends Describable<T>> {
     public String getDisplayName() {
         throw new UnsupportedOperationException("facade");
     }
+
+    public static final class FormException extends Exception {
+        public FormException(String message, String formField) {
+            throw new UnsupportedOperationException("facade");
+        }
+    }
 }

@@ -1,4 +1,4 @@
-// Facade (compile only) of org.kohsuke.stapler.DataBoundConstructor, org.kohsuke.stapler:stapler 2107.v8dfcb_e8ed317 (Jenkins 2.555.3).
+// Facade (compile only) of org.kohsuke.stapler.DataBoundConstructor, org.kohsuke.stapler:stapler 2076.v1b_a_c12445eb_e (Jenkins 2.555.3).
 package org.kohsuke.stapler;
 
 import java.lang.annotation.Documented;

@@ -1,0 +1,10 @@
+// Facade (compile only) of com.cloudbees.plugins.credentials.BaseCredentials, org.jenkins-ci.plugins:credentials 1506.v948b_b_b_7dec44 (checked against source d96751bc, newer than tag 1502.v5c95e620ddfe).
+package com.cloudbees.plugins.credentials;
+
+import edu.umd.cs.findbugs.annotations.CheckForNull;
+
+public class BaseCredentials implements Credentials {
+    public BaseCredentials(@CheckForNull CredentialsScope scope) {
+        throw new UnsupportedOperationException("facade");
+    }
+}

@@ -1,0 +1,7 @@
+// Facade (compile only) of hudson.model.Queue, org.jenkins-ci.main:jenkins-core 2.555.3. Only the nested Task type is used.
+package hudson.model;
+
+public class Queue extends ResourceController {
+    public interface Task {
+    }
+}
