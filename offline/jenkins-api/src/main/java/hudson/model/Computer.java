@@ -26,6 +26,10 @@ public abstract class Computer extends Actionable implements AccessControlled, E
         throw new UnsupportedOperationException("facade");
     }
 
+    public final java.util.concurrent.Future<?> connect(boolean forceReconnect) {
+        throw new UnsupportedOperationException("facade");
+    }
+
     public final boolean isOnline() {
         throw new UnsupportedOperationException("facade");
     }

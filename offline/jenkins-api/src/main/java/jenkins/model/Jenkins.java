@@ -34,6 +34,10 @@ public class Jenkins extends AbstractCIBase implements AccessControlled {
         throw new UnsupportedOperationException("facade");
     }
 
+    public java.io.File getRootDir() {
+        throw new UnsupportedOperationException("facade");
+    }
+
     public String getLegacyInstanceId() {
         throw new UnsupportedOperationException("facade");
     }

@@ -3,33 +3,156 @@ package io.jenkins.plugins.syscontainer;
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.Extension;
 import hudson.model.Descriptor;
+import hudson.model.Label;
+import hudson.model.Node;
 import hudson.slaves.Cloud;
 import hudson.slaves.NodeProvisioner.PlannedNode;
+import hudson.util.FormValidation;
+import io.jenkins.plugins.syscontainer.engine.DockerHost;
+import io.jenkins.plugins.syscontainer.engine.HostProbe;
+import io.jenkins.plugins.syscontainer.engine.SystemContainerEngine;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.logging.Logger;
+import jenkins.model.Jenkins;
 import org.jenkinsci.Symbol;
 import org.kohsuke.stapler.DataBoundConstructor;
+import org.kohsuke.stapler.DataBoundSetter;
+import org.kohsuke.stapler.QueryParameter;
+import org.kohsuke.stapler.verb.POST;
 
 /**
- * The cloud that provisions Sysbox system containers as Jenkins agents.
- *
- * <p>Skeleton: hosts, templates and provisioning arrive with the Jenkins-layer work; until then this cloud can be
- * configured but never offers to provision, so Jenkins never waits on it.
+ * The cloud that provisions Sysbox system containers as Jenkins agents. {@link #provision} makes no Docker call: it
+ * decides from live state how many agents to start and returns futures that do the work on a thread of their own.
  */
 public class SystemContainerCloud extends Cloud {
+    private static final Logger LOG = Logger.getLogger(SystemContainerCloud.class.getName());
+    static final TemplateSuspensions SUSPENSIONS = new TemplateSuspensions(Clock.systemUTC());
+
+    private List<DockerHostEntry> hosts = new ArrayList<>();
+    private List<AgentTemplate> templates = new ArrayList<>();
+    private int maxAgents = 20;
+    private String allowedRuntimes = "sysbox-runc";
+    private int reaperGraceMinutes = 10;
+
     @DataBoundConstructor
     public SystemContainerCloud(String name) {
         super(name);
     }
 
+    /** This cloud's engine, built from the configuration on first use and shared until the hosts change. */
+    SystemContainerEngine engine() {
+        List<DockerHost> hs = new ArrayList<>();
+        for (DockerHostEntry h : hosts) {
+            hs.add(h.toDockerHost(h.resolveTls()));
+        }
+        Jenkins j = Jenkins.get();
+        return CloudEngines.get(name, j.getLegacyInstanceId(), hs, getRuntimeSet(),
+                j.getRootDir().toPath().resolve("system-container-agents").resolve(name + ".ledger"));
+    }
+
+    AgentTemplate template(String templateName) {
+        for (AgentTemplate t : templates) {
+            if (t.getName().equals(templateName)) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    AgentTemplate templateFor(Label label) {
+        for (AgentTemplate t : templates) {
+            if (t.matches(label) && SUSPENSIONS.suspension(name + "/" + t.getName()) == null) {
+                return t;
+            }
+        }
+        return null;
+    }
+
     @Override
     public boolean canProvision(CloudState state) {
-        return false;
+        return templateFor(state.getLabel()) != null;
     }
 
     @Override
     public Collection<PlannedNode> provision(CloudState state, int excessWorkload) {
-        return List.of();
+        AgentTemplate t = templateFor(state.getLabel());
+        if (t == null) {
+            return List.of();
+        }
+        SystemContainerEngine engine;
+        try {
+            engine = engine();
+        } catch (RuntimeException e) {
+            LOG.warning("cloud " + name + " cannot provision: " + e.getMessage());
+            return List.of();
+        }
+        List<SystemContainerAgent> ours = SystemContainerAgent.all(name);
+        int templateLive = (int) ours.stream().filter(a -> a.getTemplateName().equals(t.getName())).count()
+                + AgentFactory.inFlight(name, t.getName());
+        int cloudLive = ours.size() + AgentFactory.inFlight(name, null);
+        int free = engine.plan(t.getEffectiveCacheKey()).candidates().stream().mapToInt(h -> h.freeSlots()).sum();
+        int n = ProvisioningPlan.agentsToStart(excessWorkload, t.getNumExecutors(), cloudLive, maxAgents, templateLive,
+                t.getInstanceCap(), free);
+        List<PlannedNode> planned = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            planned.add(AgentFactory.plan(this, t, engine));
+        }
+        return planned;
+    }
+
+    public List<DockerHostEntry> getHosts() {
+        return hosts;
+    }
+
+    @DataBoundSetter
+    public void setHosts(List<DockerHostEntry> v) {
+        hosts = v == null ? new ArrayList<>() : new ArrayList<>(v);
+    }
+
+    public List<AgentTemplate> getTemplates() {
+        return templates;
+    }
+
+    @DataBoundSetter
+    public void setTemplates(List<AgentTemplate> v) {
+        templates = v == null ? new ArrayList<>() : new ArrayList<>(v);
+    }
+
+    public int getMaxAgents() {
+        return maxAgents;
+    }
+
+    @DataBoundSetter
+    public void setMaxAgents(int v) {
+        maxAgents = Math.max(0, v);
+    }
+
+    public String getAllowedRuntimes() {
+        return allowedRuntimes;
+    }
+
+    @DataBoundSetter
+    public void setAllowedRuntimes(String v) {
+        allowedRuntimes = v == null || v.isBlank() ? "sysbox-runc" : v.trim();
+    }
+
+    Set<String> getRuntimeSet() {
+        return new LinkedHashSet<>(List.of(allowedRuntimes.trim().split("[\\s,]+")));
+    }
+
+    public int getReaperGraceMinutes() {
+        return reaperGraceMinutes;
+    }
+
+    @DataBoundSetter
+    public void setReaperGraceMinutes(int v) {
+        reaperGraceMinutes = Math.max(1, v);
     }
 
     @Extension
@@ -39,6 +162,31 @@ public class SystemContainerCloud extends Cloud {
         @Override
         public String getDisplayName() {
             return "System Container Agents (Sysbox)";
+        }
+
+        @POST
+        public FormValidation doCheckMaxAgents(@QueryParameter int value) {
+            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+            return value >= 0 ? FormValidation.ok() : FormValidation.error("must not be negative (0 means no cap)");
+        }
+
+        /** "Test connection" for one host: the engine's host probe, each check with pass/warn/fail. */
+        @POST
+        public FormValidation doTestConnection(@QueryParameter String uri, @QueryParameter String credentialsId,
+                @QueryParameter String image) throws InterruptedException {
+            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+            DockerHostEntry entry = new DockerHostEntry("test", uri);
+            entry.setCredentialsId(credentialsId);
+            try (SystemContainerEngine engine = new SystemContainerEngine(Jenkins.get().getLegacyInstanceId(),
+                    List.of(entry.toDockerHost(entry.resolveTls())),
+                    io.jenkins.plugins.syscontainer.engine.SecurityPolicy.defaultPolicy())) {
+                String img = image == null || image.isBlank() ? AgentTemplate.DEFAULT_IMAGE : image.trim();
+                HostProbe.Report r = HostProbe.probe(engine, "test",
+                        io.jenkins.plugins.syscontainer.engine.SystemContainerSpec.builder(img).build(), Duration.ofSeconds(60));
+                return ProbeReport.toFormValidation(r);
+            } catch (IllegalArgumentException | java.io.IOException e) {
+                return FormValidation.error(e.getMessage());
+            }
         }
     }
 }

@@ -234,6 +234,11 @@ public final class SystemContainerEngine implements Closeable {
         }
     }
 
+    /** The inner dockerd's log tail of an agent, for a launch failure message. */
+    public String diagnostics(AgentContainer agent) {
+        return AgentProvisioner.diagnostics(agent.host().api(), agent.containerId());
+    }
+
     /** One reaper pass over every healthy host. */
     public List<Reaper.Report> reap(Set<String> liveAgents, Duration grace) {
         List<Reaper.Report> reports = new ArrayList<>();

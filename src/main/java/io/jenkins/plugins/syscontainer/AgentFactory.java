@@ -1,0 +1,104 @@
+package io.jenkins.plugins.syscontainer;
+
+import hudson.model.Node;
+import hudson.slaves.NodeProvisioner.PlannedNode;
+import io.jenkins.plugins.syscontainer.engine.AgentContainer;
+import io.jenkins.plugins.syscontainer.engine.AgentIdentity;
+import io.jenkins.plugins.syscontainer.engine.FailureKind;
+import io.jenkins.plugins.syscontainer.engine.ProvisionRequest;
+import io.jenkins.plugins.syscontainer.engine.ProvisioningException;
+import io.jenkins.plugins.syscontainer.engine.SystemContainerEngine;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.logging.Logger;
+import jenkins.model.Jenkins;
+
+/**
+ * Starts agents off Jenkins' provisioning thread: each planned node's future provisions the container through the
+ * engine and completes with the agent node. The agents in flight are a set of names (removed when their future
+ * completes, whatever the outcome), so caps computed from it cannot leak.
+ */
+final class AgentFactory {
+    private static final Logger LOG = Logger.getLogger(AgentFactory.class.getName());
+    private static final ExecutorService EXECUTOR = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "system-container-agents provisioning");
+        t.setDaemon(true);
+        return t;
+    });
+    /** cloud + "/" + template + "/" + agent of every agent being provisioned. */
+    private static final Set<String> IN_FLIGHT = ConcurrentHashMap.newKeySet();
+
+    private AgentFactory() {
+    }
+
+    static int inFlight(String cloud, String template) {
+        String prefix = cloud + "/" + (template == null ? "" : template + "/");
+        return (int) IN_FLIGHT.stream().filter(k -> k.startsWith(prefix)).count();
+    }
+
+    /** Names of the agents being provisioned now, for the reaper's set of live agents. */
+    static List<String> inFlightAgents() {
+        List<String> names = new ArrayList<>();
+        IN_FLIGHT.forEach(k -> names.add(k.substring(k.lastIndexOf('/') + 1)));
+        return names;
+    }
+
+    static String newAgentName(AgentTemplate t) {
+        return "sca-" + t.getName() + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    static PlannedNode plan(SystemContainerCloud cloud, AgentTemplate t, SystemContainerEngine engine) {
+        String agent = newAgentName(t);
+        String key = cloud.name + "/" + t.getName() + "/" + agent;
+        IN_FLIGHT.add(key);
+        CompletableFuture<Node> f = CompletableFuture.supplyAsync(() -> {
+            try {
+                return provision(cloud.name, t, engine, agent, ProvisionLog.toLogger(LOG));
+            } finally {
+                IN_FLIGHT.remove(key);
+            }
+        }, EXECUTOR);
+        return new PlannedNode(agent, f, t.getNumExecutors());
+    }
+
+    /** Provisions and wraps the container as a node; failures are classified and may suspend the template. */
+    static SystemContainerAgent provision(String cloud, AgentTemplate t, SystemContainerEngine engine, String agent,
+            ProvisionLog log) {
+        String suspensionKey = cloud + "/" + t.getName();
+        try {
+            ProvisionRequest req = t.toRequest(new AgentIdentity(Jenkins.get().getLegacyInstanceId(), cloud, t.getName(), agent));
+            AgentContainer c = engine.provision(req, log::event);
+            try {
+                return new SystemContainerAgent(agent, t, cloud, c, log.lines());
+            } catch (Exception e) {
+                engine.terminate(c, false, log::event);
+                throw new CompletionException(e);
+            }
+        } catch (IllegalArgumentException e) {
+            suspendIfFatal(suspensionKey, FailureKind.BAD_TEMPLATE, e.getMessage(), log);
+            throw new CompletionException(new ProvisioningException(FailureKind.BAD_TEMPLATE, e.getMessage(), e));
+        } catch (ProvisioningException e) {
+            suspendIfFatal(suspensionKey, e.kind(), e.getMessage(), log);
+            throw new CompletionException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CompletionException(e);
+        }
+    }
+
+    private static void suspendIfFatal(String key, FailureKind kind, String message, ProvisionLog log) {
+        if (SystemContainerCloud.SUSPENSIONS.onFailure(key, kind, message)) {
+            log.line("template " + key + " suspended for " + TemplateSuspensions.SUSPENSION.toMinutes()
+                    + " minutes: " + message);
+        } else {
+            log.line("provisioning failed, will try again or elsewhere: " + message);
+        }
+    }
+}

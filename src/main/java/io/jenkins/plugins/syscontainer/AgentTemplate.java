@@ -1,0 +1,347 @@
+package io.jenkins.plugins.syscontainer;
+
+import edu.umd.cs.findbugs.annotations.NonNull;
+import hudson.Extension;
+import hudson.model.Describable;
+import hudson.model.Descriptor;
+import hudson.model.Label;
+import hudson.model.Node;
+import hudson.util.FormValidation;
+import io.jenkins.plugins.syscontainer.engine.AgentIdentity;
+import io.jenkins.plugins.syscontainer.engine.CacheSettings;
+import io.jenkins.plugins.syscontainer.engine.ProvisionRequest;
+import io.jenkins.plugins.syscontainer.engine.SystemContainerSpec;
+import java.time.Duration;
+import java.util.Map;
+import jenkins.model.Jenkins;
+import org.kohsuke.stapler.DataBoundConstructor;
+import org.kohsuke.stapler.DataBoundSetter;
+import org.kohsuke.stapler.QueryParameter;
+import org.kohsuke.stapler.verb.POST;
+
+/** What agents of one kind look like: image, limits, labels, cache, retention and launch settings. */
+public class AgentTemplate implements Describable<AgentTemplate> {
+    public static final String DEFAULT_IMAGE = "system-container-agent:latest";
+    public static final String DEFAULT_REMOTE_FS = "/home/jenkins/agent";
+
+    private final String name;
+    private String labelString = "";
+    private Node.Mode mode = Node.Mode.EXCLUSIVE;
+    private String image = DEFAULT_IMAGE;
+    private String runtime = SystemContainerSpec.DEFAULT_RUNTIME;
+    private double cpus = SystemContainerSpec.DEFAULT_CPUS;
+    private long memoryMb = SystemContainerSpec.DEFAULT_MEMORY_BYTES >> 20;
+    private long pidsLimit = SystemContainerSpec.DEFAULT_PIDS_LIMIT;
+    private String env = "";
+    private String remoteFs = DEFAULT_REMOTE_FS;
+    /** Null: the template's name; empty: no cache. */
+    private String cacheKey;
+    private int cacheMaxVolumes = CacheSettings.DEFAULT_MAX_VOLUMES;
+    private String preloadImages = "";
+    /** 0: one build, then the agent is terminated. */
+    private int idleMinutes;
+    private int readyTimeoutSeconds = (int) ProvisionRequest.DEFAULT_READY_TIMEOUT.toSeconds();
+    private int launchTimeoutSeconds = 120;
+    private int instanceCap;
+    private int numExecutors = 1;
+
+    @DataBoundConstructor
+    public AgentTemplate(String name) {
+        String problem = TemplateValidation.name(name);
+        if (problem != null) {
+            throw new IllegalArgumentException("template name '" + name + "' " + problem);
+        }
+        this.name = name;
+    }
+
+    /** The engine's view of this template, after the same checks as the form; throws naming the bad field. */
+    public SystemContainerSpec toSpec() {
+        require("image", TemplateValidation.image(image));
+        require("memoryMb", TemplateValidation.memoryMb(memoryMb));
+        require("cpus", TemplateValidation.cpus(cpus));
+        require("pidsLimit", TemplateValidation.pidsLimit(pidsLimit));
+        require("env", TemplateValidation.envProblem(env));
+        SystemContainerSpec.Builder b = SystemContainerSpec.builder(image.trim()).runtime(runtime).cpus(cpus)
+                .memoryBytes(memoryMb << 20).pidsLimit(pidsLimit).workingDir(remoteFs);
+        for (Map.Entry<String, String> e : TemplateValidation.env(env).entrySet()) {
+            b.env(e.getKey(), e.getValue());
+        }
+        return b.build();
+    }
+
+    public CacheSettings toCacheSettings() {
+        require("preloadImages", TemplateValidation.preloadImages(preloadImages));
+        return CacheSettings.DEFAULTS.withMaxVolumes(Math.max(1, cacheMaxVolumes))
+                .withPreload(TemplateValidation.lines(preloadImages));
+    }
+
+    public ProvisionRequest toRequest(AgentIdentity identity) {
+        require("cacheKey", TemplateValidation.cacheKey(cacheKey));
+        require("readyTimeoutSeconds", TemplateValidation.seconds(readyTimeoutSeconds, 5, 1800));
+        return new ProvisionRequest(identity, toSpec(), getEffectiveCacheKey(), toCacheSettings(),
+                Duration.ofSeconds(readyTimeoutSeconds));
+    }
+
+    private static void require(String field, String problem) {
+        if (problem != null) {
+            throw new IllegalArgumentException("field '" + field + "': " + problem);
+        }
+    }
+
+    /** The pool agents of this template lease from, or null for no cache. */
+    public String getEffectiveCacheKey() {
+        if (cacheKey == null) {
+            return name;
+        }
+        return cacheKey.isBlank() ? null : cacheKey.trim();
+    }
+
+    /** Whether agents of this template can run a build with this label ({@code null}: any label, NORMAL mode only). */
+    public boolean matches(Label label) {
+        if (label == null) {
+            return mode == Node.Mode.NORMAL;
+        }
+        return label.matches(Label.parse(labelString + " " + name));
+    }
+
+    public String getName() {
+        return name;
+    }
+
+    public String getLabelString() {
+        return labelString;
+    }
+
+    @DataBoundSetter
+    public void setLabelString(String v) {
+        labelString = v == null ? "" : v.trim();
+    }
+
+    public Node.Mode getMode() {
+        return mode;
+    }
+
+    @DataBoundSetter
+    public void setMode(Node.Mode v) {
+        mode = v == null ? Node.Mode.EXCLUSIVE : v;
+    }
+
+    public String getImage() {
+        return image;
+    }
+
+    @DataBoundSetter
+    public void setImage(String v) {
+        image = v == null || v.isBlank() ? DEFAULT_IMAGE : v.trim();
+    }
+
+    public String getRuntime() {
+        return runtime;
+    }
+
+    @DataBoundSetter
+    public void setRuntime(String v) {
+        runtime = v == null || v.isBlank() ? SystemContainerSpec.DEFAULT_RUNTIME : v.trim();
+    }
+
+    public double getCpus() {
+        return cpus;
+    }
+
+    @DataBoundSetter
+    public void setCpus(double v) {
+        cpus = v;
+    }
+
+    public long getMemoryMb() {
+        return memoryMb;
+    }
+
+    @DataBoundSetter
+    public void setMemoryMb(long v) {
+        memoryMb = v;
+    }
+
+    public long getPidsLimit() {
+        return pidsLimit;
+    }
+
+    @DataBoundSetter
+    public void setPidsLimit(long v) {
+        pidsLimit = v;
+    }
+
+    public String getEnv() {
+        return env;
+    }
+
+    @DataBoundSetter
+    public void setEnv(String v) {
+        env = v == null ? "" : v;
+    }
+
+    public String getRemoteFs() {
+        return remoteFs;
+    }
+
+    @DataBoundSetter
+    public void setRemoteFs(String v) {
+        remoteFs = v == null || v.isBlank() ? DEFAULT_REMOTE_FS : v.trim();
+    }
+
+    public String getCacheKey() {
+        return cacheKey;
+    }
+
+    @DataBoundSetter
+    public void setCacheKey(String v) {
+        cacheKey = v;
+    }
+
+    public int getCacheMaxVolumes() {
+        return cacheMaxVolumes;
+    }
+
+    @DataBoundSetter
+    public void setCacheMaxVolumes(int v) {
+        cacheMaxVolumes = v;
+    }
+
+    public String getPreloadImages() {
+        return preloadImages;
+    }
+
+    @DataBoundSetter
+    public void setPreloadImages(String v) {
+        preloadImages = v == null ? "" : v;
+    }
+
+    public int getIdleMinutes() {
+        return idleMinutes;
+    }
+
+    @DataBoundSetter
+    public void setIdleMinutes(int v) {
+        idleMinutes = Math.max(0, v);
+    }
+
+    public int getReadyTimeoutSeconds() {
+        return readyTimeoutSeconds;
+    }
+
+    @DataBoundSetter
+    public void setReadyTimeoutSeconds(int v) {
+        readyTimeoutSeconds = v;
+    }
+
+    public int getLaunchTimeoutSeconds() {
+        return launchTimeoutSeconds;
+    }
+
+    @DataBoundSetter
+    public void setLaunchTimeoutSeconds(int v) {
+        launchTimeoutSeconds = v;
+    }
+
+    public int getInstanceCap() {
+        return instanceCap;
+    }
+
+    @DataBoundSetter
+    public void setInstanceCap(int v) {
+        instanceCap = Math.max(0, v);
+    }
+
+    public int getNumExecutors() {
+        return numExecutors;
+    }
+
+    @DataBoundSetter
+    public void setNumExecutors(int v) {
+        numExecutors = Math.max(1, v);
+    }
+
+    @Extension
+    public static final class DescriptorImpl extends Descriptor<AgentTemplate> {
+        @NonNull
+        @Override
+        public String getDisplayName() {
+            return "System container agent template";
+        }
+
+        private static FormValidation result(String problem) {
+            return problem == null ? FormValidation.ok() : FormValidation.error(problem);
+        }
+
+        @POST
+        public FormValidation doCheckName(@QueryParameter String value) {
+            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+            return result(TemplateValidation.name(value));
+        }
+
+        @POST
+        public FormValidation doCheckImage(@QueryParameter String value) {
+            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+            return result(TemplateValidation.image(value));
+        }
+
+        @POST
+        public FormValidation doCheckLabelString(@QueryParameter String value) {
+            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+            try {
+                Label.parse(value);
+                return FormValidation.ok();
+            } catch (RuntimeException e) {
+                return FormValidation.error("not a list of labels: " + e.getMessage());
+            }
+        }
+
+        @POST
+        public FormValidation doCheckMemoryMb(@QueryParameter long value) {
+            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+            return result(TemplateValidation.memoryMb(value));
+        }
+
+        @POST
+        public FormValidation doCheckCpus(@QueryParameter double value) {
+            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+            return result(TemplateValidation.cpus(value));
+        }
+
+        @POST
+        public FormValidation doCheckPidsLimit(@QueryParameter long value) {
+            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+            return result(TemplateValidation.pidsLimit(value));
+        }
+
+        @POST
+        public FormValidation doCheckEnv(@QueryParameter String value) {
+            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+            return result(TemplateValidation.envProblem(value));
+        }
+
+        @POST
+        public FormValidation doCheckCacheKey(@QueryParameter String value) {
+            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+            return result(TemplateValidation.cacheKey(value));
+        }
+
+        @POST
+        public FormValidation doCheckPreloadImages(@QueryParameter String value) {
+            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+            return result(TemplateValidation.preloadImages(value));
+        }
+
+        @POST
+        public FormValidation doCheckReadyTimeoutSeconds(@QueryParameter long value) {
+            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+            return result(TemplateValidation.seconds(value, 5, 1800));
+        }
+
+        @POST
+        public FormValidation doCheckLaunchTimeoutSeconds(@QueryParameter long value) {
+            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+            return result(TemplateValidation.seconds(value, 10, 1800));
+        }
+    }
+}

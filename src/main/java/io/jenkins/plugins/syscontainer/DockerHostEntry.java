@@ -1,0 +1,174 @@
+package io.jenkins.plugins.syscontainer;
+
+import com.cloudbees.plugins.credentials.CredentialsMatchers;
+import com.cloudbees.plugins.credentials.CredentialsProvider;
+import com.cloudbees.plugins.credentials.common.StandardListBoxModel;
+import edu.umd.cs.findbugs.annotations.NonNull;
+import hudson.Extension;
+import hudson.model.Describable;
+import hudson.model.Descriptor;
+import hudson.security.ACL;
+import hudson.util.FormValidation;
+import hudson.util.ListBoxModel;
+import io.jenkins.plugins.syscontainer.engine.DockerHost;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import jenkins.model.Jenkins;
+import org.jenkinsci.plugins.docker.commons.credentials.DockerServerCredentials;
+import org.kohsuke.stapler.DataBoundConstructor;
+import org.kohsuke.stapler.DataBoundSetter;
+import org.kohsuke.stapler.QueryParameter;
+import org.kohsuke.stapler.verb.POST;
+
+/**
+ * One Docker host of a cloud: its endpoint, the docker-commons "Docker Server Credentials" holding the TLS client key,
+ * certificate and CA (for tcp:// hosts), and its limits.
+ */
+public class DockerHostEntry implements Describable<DockerHostEntry> {
+    private final String name;
+    private final String uri;
+    private String credentialsId;
+    private int maxAgents = DockerHost.DEFAULT_MAX_AGENTS;
+    private int cacheBudgetGb = 100;
+    private int connectTimeoutSeconds = (int) DockerHost.DEFAULT_CONNECT_TIMEOUT.toSeconds();
+    private int responseTimeoutSeconds = (int) DockerHost.DEFAULT_RESPONSE_TIMEOUT.toSeconds();
+
+    @DataBoundConstructor
+    public DockerHostEntry(String name, String uri) {
+        this.name = name == null ? "" : name.trim();
+        this.uri = uri == null ? "" : uri.trim();
+    }
+
+    /** Null when the endpoint is usable, otherwise why not. */
+    static String uriProblem(String uri) {
+        if (uri == null || uri.isBlank()) {
+            return "is empty";
+        }
+        try {
+            URI u = URI.create(uri.trim());
+            if ("unix".equals(u.getScheme()) && u.getPath() != null && !u.getPath().isEmpty()) {
+                return null;
+            }
+            if ("tcp".equals(u.getScheme()) && u.getHost() != null && u.getPort() > 0) {
+                return null;
+            }
+            return "must be unix:///path/to/docker.sock or tcp://HOST:PORT";
+        } catch (IllegalArgumentException e) {
+            return "is not a URI: " + e.getMessage();
+        }
+    }
+
+    /** The engine's view of this host; TLS material comes from the credential (resolved by the caller). */
+    DockerHost toDockerHost(DockerHost.TlsMaterial tls) {
+        String problem = uriProblem(uri);
+        if (problem != null) {
+            throw new IllegalArgumentException("Docker host '" + name + "': field 'uri' " + problem);
+        }
+        return new DockerHost(name, URI.create(uri), tls, Duration.ofSeconds(Math.max(1, connectTimeoutSeconds)),
+                Duration.ofSeconds(Math.max(5, responseTimeoutSeconds)), Math.max(1, maxAgents));
+    }
+
+    /** The TLS material of the credential, or null when none is configured. */
+    DockerHost.TlsMaterial resolveTls() {
+        if (credentialsId == null || credentialsId.isBlank()) {
+            return null;
+        }
+        DockerServerCredentials c = CredentialsProvider.findCredentialByIdInItemGroup(credentialsId,
+                DockerServerCredentials.class, Jenkins.get(), ACL.SYSTEM2, List.of());
+        if (c == null) {
+            throw new IllegalArgumentException("Docker host '" + name + "': field 'credentialsId': no Docker Server"
+                    + " Credentials with id '" + credentialsId + "'");
+        }
+        String key = c.getClientKeySecret() == null ? null : c.getClientKeySecret().getPlainText();
+        if (key == null || c.getClientCertificate() == null || c.getServerCaCertificate() == null) {
+            throw new IllegalArgumentException("Docker host '" + name + "': credential '" + credentialsId
+                    + "' must hold the client key, the client certificate and the server CA certificate");
+        }
+        return new DockerHost.TlsMaterial(key, c.getClientCertificate(), c.getServerCaCertificate());
+    }
+
+    public String getName() {
+        return name;
+    }
+
+    public String getUri() {
+        return uri;
+    }
+
+    public String getCredentialsId() {
+        return credentialsId;
+    }
+
+    @DataBoundSetter
+    public void setCredentialsId(String v) {
+        credentialsId = v == null || v.isBlank() ? null : v;
+    }
+
+    public int getMaxAgents() {
+        return maxAgents;
+    }
+
+    @DataBoundSetter
+    public void setMaxAgents(int v) {
+        maxAgents = v;
+    }
+
+    public int getCacheBudgetGb() {
+        return cacheBudgetGb;
+    }
+
+    @DataBoundSetter
+    public void setCacheBudgetGb(int v) {
+        cacheBudgetGb = Math.max(1, v);
+    }
+
+    public int getConnectTimeoutSeconds() {
+        return connectTimeoutSeconds;
+    }
+
+    @DataBoundSetter
+    public void setConnectTimeoutSeconds(int v) {
+        connectTimeoutSeconds = v;
+    }
+
+    public int getResponseTimeoutSeconds() {
+        return responseTimeoutSeconds;
+    }
+
+    @DataBoundSetter
+    public void setResponseTimeoutSeconds(int v) {
+        responseTimeoutSeconds = v;
+    }
+
+    @Extension
+    public static final class DescriptorImpl extends Descriptor<DockerHostEntry> {
+        @NonNull
+        @Override
+        public String getDisplayName() {
+            return "Docker host";
+        }
+
+        @POST
+        public FormValidation doCheckUri(@QueryParameter String value) {
+            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+            String p = uriProblem(value);
+            return p == null ? FormValidation.ok() : FormValidation.error("Docker host URI " + p);
+        }
+
+        @POST
+        public FormValidation doCheckMaxAgents(@QueryParameter int value) {
+            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+            return value >= 1 && value <= 10_000 ? FormValidation.ok() : FormValidation.error("must be between 1 and 10000");
+        }
+
+        @POST
+        public ListBoxModel doFillCredentialsIdItems(@QueryParameter String credentialsId) {
+            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+            return new StandardListBoxModel().includeEmptyValue()
+                    .includeMatchingAs(ACL.SYSTEM2, Jenkins.get(), DockerServerCredentials.class, List.of(),
+                            CredentialsMatchers.always())
+                    .includeCurrentValue(credentialsId == null ? "" : credentialsId);
+        }
+    }
+}

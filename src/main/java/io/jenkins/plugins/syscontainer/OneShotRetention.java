@@ -1,0 +1,86 @@
+package io.jenkins.plugins.syscontainer;
+
+import edu.umd.cs.findbugs.annotations.NonNull;
+import hudson.Extension;
+import hudson.model.Descriptor;
+import hudson.model.Executor;
+import hudson.model.ExecutorListener;
+import hudson.model.Queue;
+import hudson.slaves.RetentionStrategy;
+import java.util.concurrent.CompletableFuture;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.kohsuke.stapler.DataBoundConstructor;
+
+/**
+ * One build, then the agent goes: it stops accepting work when its first task is accepted, and is terminated (its
+ * container removed, its cache volume released warm) when that task completes.
+ */
+public class OneShotRetention extends RetentionStrategy<SystemContainerComputer> implements ExecutorListener {
+    private static final Logger LOG = Logger.getLogger(OneShotRetention.class.getName());
+
+    @DataBoundConstructor
+    public OneShotRetention() {
+    }
+
+    @Override
+    public long check(@NonNull SystemContainerComputer c) {
+        if (c.isUsed() && c.isIdle()) {
+            terminate(c);
+        }
+        return 1;
+    }
+
+    @Override
+    public boolean isAcceptingTasks(SystemContainerComputer c) {
+        return !c.isUsed();
+    }
+
+    @Override
+    public void start(@NonNull SystemContainerComputer c) {
+        c.connect(false);
+    }
+
+    @Override
+    public void taskAccepted(Executor executor, Queue.Task task) {
+        if (executor.getOwner() instanceof SystemContainerComputer c) {
+            c.markUsed();
+            c.setAcceptingTasks(false);
+        }
+    }
+
+    @Override
+    public void taskCompleted(Executor executor, Queue.Task task, long durationMS) {
+        if (executor.getOwner() instanceof SystemContainerComputer c) {
+            terminate(c);
+        }
+    }
+
+    @Override
+    public void taskCompletedWithProblems(Executor executor, Queue.Task task, long durationMS, Throwable problems) {
+        taskCompleted(executor, task, durationMS);
+    }
+
+    private static void terminate(SystemContainerComputer c) {
+        SystemContainerAgent agent = c.getNode();
+        if (agent == null) {
+            return;
+        }
+        CompletableFuture.runAsync(() -> {
+            try {
+                agent.terminate();
+            } catch (Exception e) {
+                LOG.log(Level.WARNING, "terminating " + agent.getNodeName() + " failed; the reaper will remove it", e);
+            }
+        });
+    }
+
+    @Extension
+    public static final class DescriptorImpl extends Descriptor<RetentionStrategy<?>> {
+        @NonNull
+        @Override
+        public String getDisplayName() {
+            return "One build, then terminate";
+        }
+    }
+}

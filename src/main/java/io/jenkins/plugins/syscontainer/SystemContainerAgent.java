@@ -1,0 +1,147 @@
+package io.jenkins.plugins.syscontainer;
+
+import edu.umd.cs.findbugs.annotations.NonNull;
+import hudson.Extension;
+import hudson.model.Descriptor;
+import hudson.model.Node;
+import hudson.model.Slave;
+import hudson.model.TaskListener;
+import hudson.slaves.AbstractCloudComputer;
+import hudson.slaves.AbstractCloudSlave;
+import hudson.slaves.CloudRetentionStrategy;
+import hudson.slaves.EphemeralNode;
+import io.jenkins.plugins.syscontainer.engine.AgentContainer;
+import io.jenkins.plugins.syscontainer.engine.AgentIdentity;
+import io.jenkins.plugins.syscontainer.engine.SystemContainerEngine;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import jenkins.model.Jenkins;
+
+/**
+ * A Jenkins agent living in a system container. It remembers where its container is (host, id, cache volume) so that
+ * it can be terminated, with its cache lease released, even after a controller restart.
+ */
+public class SystemContainerAgent extends AbstractCloudSlave implements EphemeralNode {
+    private static final long serialVersionUID = 1L;
+
+    private final String cloudName;
+    private final String templateName;
+    private final String hostName;
+    private final String containerId;
+    private final String cacheVolume;
+    private final List<String> provisioningLog;
+    private transient AgentContainer container;
+
+    SystemContainerAgent(String name, AgentTemplate t, String cloudName, AgentContainer c, List<String> log)
+            throws Descriptor.FormException, IOException {
+        super(name, t.getRemoteFs(), new AttachLauncher(t.getLaunchTimeoutSeconds()));
+        this.cloudName = cloudName;
+        this.templateName = t.getName();
+        this.hostName = c.hostName();
+        this.containerId = c.containerId();
+        this.cacheVolume = c.cacheVolume();
+        this.provisioningLog = new ArrayList<>(log);
+        this.container = c;
+        setNumExecutors(t.getNumExecutors());
+        setMode(t.getMode());
+        setLabelString((t.getLabelString() + " " + t.getName()).trim());
+        setNodeDescription("System container " + shortId() + " on host " + hostName + " (template " + templateName + ")");
+        setRetentionStrategy(t.getIdleMinutes() == 0 ? new OneShotRetention() : new CloudRetentionStrategy(t.getIdleMinutes()));
+    }
+
+    /** The agents of one cloud that Jenkins has now. */
+    static List<SystemContainerAgent> all(String cloud) {
+        List<SystemContainerAgent> out = new ArrayList<>();
+        for (Node n : Jenkins.get().getNodes()) {
+            if (n instanceof SystemContainerAgent a && a.cloudName.equals(cloud)) {
+                out.add(a);
+            }
+        }
+        return out;
+    }
+
+    SystemContainerCloud cloud() {
+        return Jenkins.get().getCloud(cloudName) instanceof SystemContainerCloud c ? c : null;
+    }
+
+    /** The engine's handle, rebuilt from Docker's labels after a restart; null when the container is gone. */
+    synchronized AgentContainer container() {
+        if (container == null) {
+            SystemContainerCloud c = cloud();
+            if (c != null) {
+                container = c.engine().reattach(hostName, new AgentIdentity(Jenkins.get().getLegacyInstanceId(), cloudName,
+                        templateName, getNodeName()));
+            }
+        }
+        return container;
+    }
+
+    @Override
+    public AbstractCloudComputer createComputer() {
+        return new SystemContainerComputer(this);
+    }
+
+    @Override
+    protected void _terminate(TaskListener listener) throws IOException, InterruptedException {
+        SystemContainerCloud c = cloud();
+        AgentContainer handle = container();
+        if (c == null || handle == null) {
+            listener.getLogger().println("[system-container] container " + shortId() + " of " + getNodeName()
+                    + " is already gone (or its cloud " + cloudName + " was removed); the reaper covers leftovers");
+            return;
+        }
+        boolean abnormal = toComputer() instanceof SystemContainerComputer sc && sc.isAbnormal();
+        SystemContainerEngine engine = c.engine();
+        ProvisionLog log = ProvisionLog.toStream(listener.getLogger());
+        engine.terminate(handle, abnormal, log::event);
+    }
+
+    @Override
+    public Node asNode() {
+        return this;
+    }
+
+    public String getCloudName() {
+        return cloudName;
+    }
+
+    public String getTemplateName() {
+        return templateName;
+    }
+
+    public String getHostName() {
+        return hostName;
+    }
+
+    public String getContainerId() {
+        return containerId;
+    }
+
+    public String getCacheVolume() {
+        return cacheVolume;
+    }
+
+    /** The provisioning steps with their durations, for the agent's page. */
+    public List<String> getProvisioningLog() {
+        return provisioningLog == null ? List.of() : provisioningLog;
+    }
+
+    String shortId() {
+        return containerId.length() > 12 ? containerId.substring(0, 12) : containerId;
+    }
+
+    @Extension
+    public static final class DescriptorImpl extends Slave.SlaveDescriptor {
+        @NonNull
+        @Override
+        public String getDisplayName() {
+            return "System container agent";
+        }
+
+        @Override
+        public boolean isInstantiable() {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package io.jenkins.plugins.syscontainer;
+
+import io.jenkins.plugins.syscontainer.engine.ImageReference;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Checks of template fields that need no Jenkins: used by the form validation of the UI and again when a template
+ * (or a pipeline's ad-hoc template) is turned into an engine request, so a bad value fails fast with the field named.
+ * Each method returns null when the value is fine, otherwise the problem in words.
+ */
+public final class TemplateValidation {
+    static final Pattern NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,40}");
+    static final Pattern CACHE_KEY = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}");
+
+    private TemplateValidation() {
+    }
+
+    public static String name(String v) {
+        return v != null && NAME.matcher(v).matches() ? null
+                : "must be 1-41 letters, digits, '_', '.' or '-', starting with a letter or digit (it is part of agent names)";
+    }
+
+    public static String image(String v) {
+        String p = ImageReference.problem(v);
+        return p == null ? null : "not a valid image reference: it " + p;
+    }
+
+    public static String memoryMb(long v) {
+        return v >= 256 && v <= 1_048_576 ? null : "must be between 256 MiB (an inner dockerd needs it) and 1048576 MiB";
+    }
+
+    public static String cpus(double v) {
+        return v > 0 && v <= 256 ? null : "must be more than 0 and at most 256";
+    }
+
+    public static String pidsLimit(long v) {
+        return v >= 256 && v <= 4_194_304 ? null : "must be between 256 and 4194304";
+    }
+
+    public static String cacheKey(String v) {
+        return v == null || v.isBlank() || CACHE_KEY.matcher(v.trim()).matches() ? null
+                : "must be 1-64 letters, digits, '_', '.' or '-' (it is part of volume names); leave empty for no cache";
+    }
+
+    public static String seconds(long v, long min, long max) {
+        return v >= min && v <= max ? null : "must be between " + min + " and " + max + " seconds";
+    }
+
+    public static String nonNegative(long v) {
+        return v >= 0 ? null : "must not be negative";
+    }
+
+    public static String preloadImages(String lines) {
+        for (String image : lines(lines)) {
+            String p = image(image);
+            if (p != null) {
+                return "'" + image + "' is " + p;
+            }
+        }
+        return null;
+    }
+
+    /** KEY=VALUE per line; blank lines and lines starting with # are skipped. */
+    public static Map<String, String> env(String text) {
+        Map<String, String> env = new LinkedHashMap<>();
+        String[] ls = text == null ? new String[0] : text.split("\\R");
+        for (int i = 0; i < ls.length; i++) {
+            String line = ls[i].strip();
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            int eq = line.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("line " + (i + 1) + " '" + line + "' is not KEY=VALUE");
+            }
+            env.put(line.substring(0, eq).strip(), line.substring(eq + 1));
+        }
+        return env;
+    }
+
+    public static String envProblem(String text) {
+        try {
+            env(text);
+            return null;
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        }
+    }
+
+    /** Non-empty, trimmed lines. */
+    public static List<String> lines(String text) {
+        return text == null ? List.of() : text.lines().map(String::strip).filter(s -> !s.isEmpty() && !s.startsWith("#")).toList();
+    }
+}
