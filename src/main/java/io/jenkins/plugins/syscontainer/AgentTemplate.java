@@ -23,6 +23,8 @@ import org.kohsuke.stapler.verb.POST;
 public class AgentTemplate implements Describable<AgentTemplate> {
     public static final String DEFAULT_IMAGE = "system-container-agent:latest";
     public static final String DEFAULT_REMOTE_FS = "/home/jenkins/agent";
+    /** The cache key meaning "no cache": every agent starts with a throw-away volume. */
+    public static final String NO_CACHE = "none";
 
     private final String name;
     private String labelString = "";
@@ -34,7 +36,7 @@ public class AgentTemplate implements Describable<AgentTemplate> {
     private long pidsLimit = SystemContainerSpec.DEFAULT_PIDS_LIMIT;
     private String env = "";
     private String remoteFs = DEFAULT_REMOTE_FS;
-    /** Null: the template's name; empty: no cache. */
+    /** Null or empty: the template's name; "none": no cache. */
     private String cacheKey;
     private int cacheMaxVolumes = CacheSettings.DEFAULT_MAX_VOLUMES;
     private String preloadImages = "";
@@ -90,10 +92,10 @@ public class AgentTemplate implements Describable<AgentTemplate> {
 
     /** The pool agents of this template lease from, or null for no cache. */
     public String getEffectiveCacheKey() {
-        if (cacheKey == null) {
+        if (cacheKey == null || cacheKey.isBlank()) {
             return name;
         }
-        return cacheKey.isBlank() ? null : cacheKey.trim();
+        return NO_CACHE.equalsIgnoreCase(cacheKey.trim()) ? null : cacheKey.trim();
     }
 
     /** Whether agents of this template can run a build with this label ({@code null}: any label, NORMAL mode only). */

@@ -42,7 +42,8 @@ public final class TemplateValidation {
 
     public static String cacheKey(String v) {
         return v == null || v.isBlank() || CACHE_KEY.matcher(v.trim()).matches() ? null
-                : "must be 1-64 letters, digits, '_', '.' or '-' (it is part of volume names); leave empty for no cache";
+                : "must be 1-64 letters, digits, '_', '.' or '-' (it is part of volume names); empty: the template name;"
+                        + " 'none': no cache";
     }
 
     public static String seconds(long v, long min, long max) {
