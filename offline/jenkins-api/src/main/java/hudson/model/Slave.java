@@ -17,6 +17,15 @@ public abstract class Slave extends Node implements Serializable {
         throw new UnsupportedOperationException("facade");
     }
 
+    @NonNull
+    public hudson.Launcher createLauncher(TaskListener listener) {
+        throw new UnsupportedOperationException("facade");
+    }
+
+    public @CheckForNull hudson.FilePath getWorkspaceRoot() {
+        throw new UnsupportedOperationException("facade");
+    }
+
     public String getRemoteFS() {
         throw new UnsupportedOperationException("facade");
     }

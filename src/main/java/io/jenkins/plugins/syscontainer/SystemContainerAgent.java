@@ -9,7 +9,6 @@ import hudson.model.TaskListener;
 import hudson.slaves.AbstractCloudComputer;
 import hudson.slaves.AbstractCloudSlave;
 import hudson.slaves.CloudRetentionStrategy;
-import hudson.slaves.EphemeralNode;
 import io.jenkins.plugins.syscontainer.engine.AgentContainer;
 import io.jenkins.plugins.syscontainer.engine.AgentIdentity;
 import io.jenkins.plugins.syscontainer.engine.SystemContainerEngine;
@@ -20,9 +19,11 @@ import jenkins.model.Jenkins;
 
 /**
  * A Jenkins agent living in a system container. It remembers where its container is (host, id, cache volume) so that
- * it can be terminated, with its cache lease released, even after a controller restart.
+ * it can be terminated, with its cache lease released, even after a controller restart. It is deliberately not an
+ * EphemeralNode: it is saved with Jenkins' nodes, so that after a restart the agent (and a pipeline step running on it)
+ * finds its still-running container again and the launcher re-attaches.
  */
-public class SystemContainerAgent extends AbstractCloudSlave implements EphemeralNode {
+public class SystemContainerAgent extends AbstractCloudSlave {
     private static final long serialVersionUID = 1L;
 
     private final String cloudName;
@@ -95,11 +96,6 @@ public class SystemContainerAgent extends AbstractCloudSlave implements Ephemera
         SystemContainerEngine engine = c.engine();
         ProvisionLog log = ProvisionLog.toStream(listener.getLogger());
         engine.terminate(handle, abnormal, log::event);
-    }
-
-    @Override
-    public Node asNode() {
-        return this;
     }
 
     public String getCloudName() {

@@ -1,0 +1,172 @@
+package io.jenkins.plugins.syscontainer;
+
+import hudson.AbortException;
+import hudson.EnvVars;
+import hudson.FilePath;
+import hudson.model.Computer;
+import hudson.model.Node;
+import hudson.model.TaskListener;
+import hudson.slaves.Cloud;
+import io.jenkins.plugins.syscontainer.engine.AgentIdentity;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import jenkins.model.Jenkins;
+import org.jenkinsci.plugins.workflow.steps.BodyExecutionCallback;
+import org.jenkinsci.plugins.workflow.steps.EnvironmentExpander;
+import org.jenkinsci.plugins.workflow.steps.StepContext;
+import org.jenkinsci.plugins.workflow.steps.StepExecution;
+
+/**
+ * Runs the step: checks the arguments at once (a bad template fails the step immediately with the field named),
+ * provisions the agent on a thread of its own with progress and timings in the build log, runs the body on it, and
+ * terminates it when the body ends (TailCall), on success or failure. Only names are persisted, so a controller
+ * restart resumes with the agent found again by name.
+ */
+public class SystemContainerAgentStepExecution extends StepExecution {
+    private static final long serialVersionUID = 1L;
+
+    private final transient SystemContainerAgentStep step;
+    private String cloudName;
+    private String agentName;
+
+    SystemContainerAgentStepExecution(SystemContainerAgentStep step, StepContext context) {
+        super(context);
+        this.step = step;
+    }
+
+    /** The cloud the step names, or the only system container cloud; throws with a message the build log shows. */
+    static SystemContainerCloud findCloud(String name) throws AbortException {
+        SystemContainerCloud found = null;
+        int count = 0;
+        for (Cloud c : Jenkins.get().clouds) {
+            if (c instanceof SystemContainerCloud s) {
+                count++;
+                if (name == null || s.name.equals(name)) {
+                    found = found == null ? s : found;
+                }
+            }
+        }
+        if (found == null) {
+            throw new AbortException(name == null ? "systemContainerAgent: no System Container Agents cloud is configured"
+                    : "systemContainerAgent: argument 'cloud': no System Container Agents cloud named '" + name + "'");
+        }
+        if (name == null && count > 1) {
+            throw new AbortException("systemContainerAgent: " + count + " System Container Agents clouds are configured;"
+                    + " name one with the 'cloud' argument");
+        }
+        return found;
+    }
+
+    @Override
+    public boolean start() throws Exception {
+        TaskListener listener = getContext().get(TaskListener.class);
+        PrintStream log = listener.getLogger();
+        SystemContainerCloud cloud = findCloud(step.getCloud());
+        AgentTemplate base = step.getLabel() == null ? null : cloud.template(step.getLabel());
+        if (step.getLabel() != null && base == null) {
+            throw new AbortException("systemContainerAgent: argument 'label': cloud '" + cloud.name + "' has no template named '"
+                    + step.getLabel() + "'");
+        }
+        AgentTemplate t;
+        try {
+            t = step.toTemplate(base);
+            t.toRequest(new AgentIdentity("check", cloud.name, t.getName(), "check")); // validates every field now
+        } catch (IllegalArgumentException e) {
+            throw new AbortException("systemContainerAgent: " + e.getMessage());
+        }
+        cloudName = cloud.name;
+        agentName = AgentFactory.newAgentName(t);
+        log.println("[system-container] provisioning " + agentName + " (image " + t.getImage() + ", cache "
+                + (t.getEffectiveCacheKey() == null ? "none" : t.getEffectiveCacheKey()) + ") on cloud " + cloudName);
+        CompletableFuture.supplyAsync(() -> AgentFactory.provision(cloudName, t, cloud.engine(), agentName,
+                ProvisionLog.toStream(log)))
+                .thenAccept(agent -> runBody(agent, t, listener))
+                .exceptionally(e -> {
+                    Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+                    getContext().onFailure(new AbortException("systemContainerAgent: " + cause.getMessage()));
+                    return null;
+                });
+        return false;
+    }
+
+    private void runBody(SystemContainerAgent agent, AgentTemplate t, TaskListener listener) {
+        try {
+            Jenkins.get().addNode(agent);
+            Computer c = agent.toComputer();
+            long deadline = System.currentTimeMillis() + t.getLaunchTimeoutSeconds() * 1000L;
+            while (c == null || !c.isOnline()) {
+                if (System.currentTimeMillis() > deadline) {
+                    throw new AbortException("agent " + agentName + " did not come online within "
+                            + t.getLaunchTimeoutSeconds() + " s (see its log)");
+                }
+                Thread.sleep(200);
+                c = agent.toComputer();
+            }
+            FilePath ws = agent.getWorkspaceRoot();
+            if (ws == null) {
+                throw new AbortException("agent " + agentName + " has no workspace root");
+            }
+            listener.getLogger().println("[system-container] running the body on " + agentName);
+            getContext().newBodyInvoker()
+                    .withContexts(c, agent, ws.child("workspace"), agent.createLauncher(listener),
+                            EnvironmentExpander.merge(getContext().get(EnvironmentExpander.class), new InnerDocker()))
+                    .withCallback(new Cleanup(agentName))
+                    .start();
+        } catch (Exception e) {
+            terminate(agentName);
+            getContext().onFailure(e);
+        }
+    }
+
+    static void terminate(String agentName) {
+        if (agentName != null && Jenkins.get().getNode(agentName) instanceof SystemContainerAgent a) {
+            try {
+                a.terminate();
+            } catch (IOException | InterruptedException e) {
+                // the reaper removes what is left
+            }
+        }
+    }
+
+    @Override
+    public void stop(Throwable cause) throws Exception {
+        terminate(agentName);
+        getContext().onFailure(cause);
+    }
+
+    @Override
+    public void onResume() {
+        Node n = agentName == null ? null : Jenkins.get().getNode(agentName);
+        if (n == null && agentName != null) {
+            getContext().onFailure(new AbortException("systemContainerAgent: agent " + agentName
+                    + " is gone after the restart"));
+        }
+    }
+
+    /** Points Docker clients in the body at the agent's own inner Docker. */
+    static final class InnerDocker extends EnvironmentExpander {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public void expand(EnvVars env) {
+            env.override("DOCKER_HOST", "unix:///var/run/docker.sock");
+        }
+    }
+
+    /** Terminates the agent when the body ends, whatever the outcome. */
+    static final class Cleanup extends BodyExecutionCallback.TailCall {
+        private static final long serialVersionUID = 1L;
+        private final String agentName;
+
+        Cleanup(String agentName) {
+            this.agentName = agentName;
+        }
+
+        @Override
+        protected void finished(StepContext context) {
+            terminate(agentName);
+        }
+    }
+}

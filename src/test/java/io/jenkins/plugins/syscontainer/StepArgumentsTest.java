@@ -1,0 +1,77 @@
+package io.jenkins.plugins.syscontainer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import hudson.model.Node;
+import io.jenkins.plugins.syscontainer.engine.AgentIdentity;
+import io.jenkins.plugins.syscontainer.engine.ProvisionRequest;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** How the {@code systemContainerAgent} step's arguments become an ad-hoc template. */
+class StepArgumentsTest {
+    private static final AgentIdentity ID = new AgentIdentity("c", "cloud", "t", "a");
+
+    @Test
+    void withoutArgumentsTheDefaultsApplyAndThereIsNoCache() {
+        AgentTemplate t = new SystemContainerAgentStep().toTemplate(null);
+        ProvisionRequest r = t.toRequest(ID);
+        assertEquals(AgentTemplate.DEFAULT_IMAGE, r.spec().image());
+        assertNull(r.cacheKey(), "an ad-hoc template has no cache unless the step names one");
+        assertEquals(Node.Mode.EXCLUSIVE, t.getMode());
+        assertEquals(0, t.getIdleMinutes());
+        assertTrue(t.getName().matches("step-[0-9a-f]{8}"), t.getName());
+    }
+
+    @Test
+    void argumentsOverrideTheNamedTemplate() {
+        AgentTemplate base = new AgentTemplate("maven");
+        base.setImage("agents/maven:3");
+        base.setMemoryMb(8192);
+        base.setEnv("A=1");
+        SystemContainerAgentStep step = new SystemContainerAgentStep();
+        step.setImage(" agents/maven:4 ");
+        step.setCpus(1.0);
+        step.setCache("mvn-cache");
+        step.setEnv("B=2");
+        ProvisionRequest r = step.toTemplate(base).toRequest(ID);
+        assertEquals("agents/maven:4", r.spec().image());
+        assertEquals(8192L << 20, r.spec().memoryBytes(), "not given: the template's value");
+        assertEquals(1.0, r.spec().cpus());
+        assertEquals("mvn-cache", r.cacheKey());
+        assertEquals(Map.of("B", "2"), r.spec().env());
+        assertEquals("maven", new SystemContainerAgentStep().toTemplate(base).toRequest(ID).cacheKey(),
+                "the named template's cache pool by default");
+    }
+
+    @Test
+    void badArgumentsFailWithTheFieldNamed() {
+        SystemContainerAgentStep step = new SystemContainerAgentStep();
+        step.setImage("Bad Image");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> step.toTemplate(null).toRequest(ID));
+        assertTrue(e.getMessage().startsWith("field 'image'"), e.getMessage());
+        SystemContainerAgentStep s2 = new SystemContainerAgentStep();
+        s2.setMemoryMb(10L);
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> s2.toTemplate(null).toRequest(ID)).getMessage()
+                .startsWith("field 'memoryMb'"));
+        SystemContainerAgentStep s3 = new SystemContainerAgentStep();
+        s3.setRuntime("runc");
+        ProvisionRequest r = s3.toTemplate(null).toRequest(ID);
+        assertEquals("runtime", io.jenkins.plugins.syscontainer.engine.SecurityPolicy.defaultPolicy().check(r.spec()).get(0).field(),
+                "a runtime outside the allowlist is refused by the engine's policy before any Docker call");
+    }
+
+    @Test
+    void blankArgumentsCountAsNotGiven() {
+        SystemContainerAgentStep step = new SystemContainerAgentStep();
+        step.setImage("  ");
+        step.setCloud("");
+        step.setLabel(null);
+        assertNull(step.getImage());
+        assertNull(step.getCloud());
+        assertEquals(AgentTemplate.DEFAULT_IMAGE, step.toTemplate(null).getImage());
+    }
+}
