@@ -38,7 +38,7 @@ class EngineIndependenceTest {
 
     @Test
     void engineSourcesDoNotReferenceJenkins() throws IOException {
-        Path engine = projectRoot().resolve("src/main/java/io/jenkins/plugins/syscontainer/engine");
+        Path engine = ProjectRoot.find().resolve("src/main/java/io/jenkins/plugins/syscontainer/engine");
         assertTrue(Files.isDirectory(engine), "engine sources not found at " + engine);
         List<String> found = new ArrayList<>();
         int files = 0;
@@ -63,14 +63,4 @@ class EngineIndependenceTest {
                 + "String p = \"io.jenkins.syscontainer.cloud\"; String q = \"hudson.x\";\n"));
     }
 
-    static Path projectRoot() {
-        String configured = System.getProperty("syscontainer.projectRoot");
-        Path p = Path.of(configured != null ? configured : System.getProperty("user.dir")).toAbsolutePath().normalize();
-        for (Path q = p; q != null; q = q.getParent()) {
-            if (Files.isDirectory(q.resolve("src/main/java/io/jenkins/plugins/syscontainer"))) {
-                return q;
-            }
-        }
-        return p;
-    }
 }
