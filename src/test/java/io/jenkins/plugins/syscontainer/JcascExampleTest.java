@@ -30,12 +30,21 @@ class JcascExampleTest {
         String section = null;
         int sectionIndent = -1;
         int cloudIndent = -1;
+        int blockIndent = -1; // inside a block scalar (key: |) every deeper line is text, not keys
         for (String line : yaml) {
+            int lead = line.length() - line.stripLeading().length();
+            if (blockIndent >= 0 && (line.isBlank() || lead > blockIndent)) {
+                continue;
+            }
+            blockIndent = -1;
             Matcher m = KEY.matcher(line);
             if (!m.find() || line.strip().startsWith("#")) {
                 continue;
             }
             int indent = m.group(1).length() + (m.group(2) == null ? 0 : 2);
+            if (line.strip().endsWith("|") || line.strip().endsWith(">")) {
+                blockIndent = indent;
+            }
             String key = m.group(3);
             if (key.equals("systemContainer")) {
                 cloudIndent = indent;
@@ -98,9 +107,10 @@ class JcascExampleTest {
     @Test
     void theWalkerCanFail() throws Exception {
         Map<String, List<String>> keys = keysByClass(List.of("jenkins:", "  clouds:", "    - systemContainer:",
-                "        name: x", "        hosts:", "          - name: h", "            bogusKey: 1", "        maxAgents: 3"));
+                "        name: x", "        hosts:", "          - name: h", "            bogusKey: 1", "            env: |",
+                "              notAKey: 1", "        maxAgents: 3"));
         assertEquals(List.of("name", "hosts", "maxAgents"), keys.get("cloud"));
-        assertEquals(List.of("name", "bogusKey"), keys.get("hosts"));
+        assertEquals(List.of("name", "bogusKey", "env"), keys.get("hosts"));
         assertTrue(!bindable(DockerHostEntry.class, "bogusKey") && bindable(DockerHostEntry.class, "maxAgents"));
     }
 }
