@@ -42,6 +42,10 @@ public class NodeProvisioner {
             throw new UnsupportedOperationException("facade");
         }
 
+        public hudson.model.LoadStatistics.LoadStatisticsSnapshot getSnapshot() {
+            throw new UnsupportedOperationException("facade");
+        }
+
         public int getPlannedCapacitySnapshot() {
             throw new UnsupportedOperationException("facade");
         }

@@ -115,6 +115,14 @@ class TemplateAndPlanTest {
     }
 
     @Test
+    void noDelayStrategyProvisionsExactlyTheShortfall() {
+        assertEquals(3, NoDelayProvisioning.shortfall(0, 0, 0, 0, 3));
+        assertEquals(1, NoDelayProvisioning.shortfall(1, 1, 0, 0, 3), "available and connecting executors count");
+        assertEquals(0, NoDelayProvisioning.shortfall(0, 0, 2, 1, 3), "planned capacity counts");
+        assertEquals(0, NoDelayProvisioning.shortfall(5, 0, 0, 0, 3));
+    }
+
+    @Test
     void fatalFailuresSuspendTheTemplateAndOthersDoNot() {
         MutableClock clock = new MutableClock();
         TemplateSuspensions s = new TemplateSuspensions(clock);

@@ -1,0 +1,53 @@
+package io.jenkins.plugins.syscontainer;
+
+import hudson.Extension;
+import hudson.model.LoadStatistics;
+import hudson.slaves.Cloud;
+import hudson.slaves.NodeProvisioner;
+import hudson.slaves.NodeProvisioner.PlannedNode;
+import java.util.Collection;
+
+/**
+ * Provisions system-container agents as soon as builds queue, instead of waiting for Jenkins' load statistics to
+ * smooth the demand (the default strategy takes tens of seconds to react). Turn it off with the system property
+ * {@code io.jenkins.plugins.syscontainer.NoDelayProvisioning.disabled=true}; the default strategy then applies.
+ */
+@Extension(ordinal = 100)
+public class NoDelayProvisioning extends NodeProvisioner.Strategy {
+    static final boolean DISABLED = Boolean.getBoolean(NoDelayProvisioning.class.getName() + ".disabled");
+
+    /** Executors still missing for the queue: demand minus what is available, connecting or already planned. */
+    static int shortfall(int available, int connecting, int planned, int additionalPlanned, int queueLength) {
+        return Math.max(0, queueLength - (available + connecting + planned + additionalPlanned));
+    }
+
+    @Override
+    public NodeProvisioner.StrategyDecision apply(NodeProvisioner.StrategyState state) {
+        if (DISABLED) {
+            return NodeProvisioner.StrategyDecision.CONSULT_REMAINING_STRATEGIES;
+        }
+        LoadStatistics.LoadStatisticsSnapshot s = state.getSnapshot();
+        int missing = shortfall(s.getAvailableExecutors(), s.getConnectingExecutors(), state.getPlannedCapacitySnapshot(),
+                state.getAdditionalPlannedCapacity(), s.getQueueLength());
+        if (missing == 0) {
+            return NodeProvisioner.StrategyDecision.PROVISIONING_COMPLETED;
+        }
+        for (Cloud c : jenkins.model.Jenkins.get().clouds) {
+            if (missing == 0) {
+                break;
+            }
+            if (c instanceof SystemContainerCloud cloud) {
+                Cloud.CloudState cs = new Cloud.CloudState(state.getLabel(), state.getAdditionalPlannedCapacity());
+                if (cloud.canProvision(cs)) {
+                    Collection<PlannedNode> planned = cloud.provision(cs, missing);
+                    state.recordPendingLaunches(planned);
+                    for (PlannedNode p : planned) {
+                        missing = Math.max(0, missing - p.numExecutors);
+                    }
+                }
+            }
+        }
+        return missing == 0 ? NodeProvisioner.StrategyDecision.PROVISIONING_COMPLETED
+                : NodeProvisioner.StrategyDecision.CONSULT_REMAINING_STRATEGIES;
+    }
+}
