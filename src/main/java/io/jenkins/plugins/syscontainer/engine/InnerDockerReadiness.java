@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * Waits until the Docker engine inside a system container answers. One exec runs a polling loop inside the container
- * (socket present, then {@code docker version} answers) rather than one API round trip per poll: readiness is seen
+ * (socket present, then {@code docker info} reports a storage driver) rather than one API round trip per poll: readiness is seen
  * within one 50 ms tick and the engine spends no CPU polling.
  */
 final class InnerDockerReadiness {
@@ -18,9 +18,10 @@ final class InnerDockerReadiness {
     static String await(ContainerExec exec, String containerId, Duration timeout)
             throws InterruptedException, NotReadyException {
         long ticks = Math.max(1, timeout.toMillis() / 50);
+        // `docker info` can exit 0 with an empty server section while the daemon is still starting: require a driver.
         String script = "i=0; while [ $i -lt " + ticks + " ]; do "
-                + "if [ -S /var/run/docker.sock ] && docker version --format '{{.Server.Version}}' >/dev/null 2>&1; "
-                + "then exec docker info --format '{{.Driver}}'; fi; "
+                + "if [ -S /var/run/docker.sock ] && d=$(docker info --format '{{.Driver}}' 2>/dev/null) && [ -n \"$d\" ]; "
+                + "then echo \"$d\"; exit 0; fi; "
                 + "i=$((i+1)); sleep " + POLL_INTERVAL + "; done; echo 'inner Docker did not answer' >&2; exit 75";
         ContainerExec.Result r;
         try {

@@ -68,7 +68,7 @@ class TestBedSmokeDockerTest {
             ContainerExec.Result info = null;
             while (System.nanoTime() - t0 < Duration.ofSeconds(60).toNanos()) {
                 info = exec.run(id, List.of("docker", "info", "--format", "{{.Driver}}"), Duration.ofSeconds(10));
-                if (info.ok()) {
+                if (info.ok() && !info.stdout().isBlank()) { // exit 0 with no driver: the daemon is still starting
                     break;
                 }
                 Thread.sleep(100);

@@ -40,7 +40,7 @@ final class Floor {
         String id = docker.createContainerCmd(image).withName(name).withLabels(Map.of(LABEL, "floor"))
                 .withHostConfig(hc).exec().getId();
         docker.startContainerCmd(id).exec();
-        String wait = "until [ -S /var/run/docker.sock ] && docker version >/dev/null 2>&1; do sleep 0.05; done";
+        String wait = "until [ -S /var/run/docker.sock ] && [ -n \"$(docker info --format '{{.Driver}}' 2>/dev/null)\" ]; do sleep 0.05; done";
         String exec = docker.execCreateCmd(id).withCmd("sh", "-c", wait).withAttachStdout(true).withAttachStderr(true)
                 .exec().getId();
         if (!docker.execStartCmd(exec).exec(new ResultCallback.Adapter<Frame>()).awaitCompletion(120, TimeUnit.SECONDS)) {
