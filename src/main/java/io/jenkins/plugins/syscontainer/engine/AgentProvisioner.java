@@ -120,7 +120,22 @@ final class AgentProvisioner {
 
     /** The container's last log lines and the inner dockerd's log tail, for a failure message. */
     static String diagnostics(DockerClient docker, String id) {
-        StringBuilder sb = new StringBuilder();
+        StringBuilder sb = new StringBuilder("\n--- container log (last lines) ---\n");
+        try (var logs = docker.logContainerCmd(id).withStdOut(true).withStdErr(true).withTail(15)
+                .exec(new com.github.dockerjava.api.async.ResultCallback.Adapter<com.github.dockerjava.api.model.Frame>() {
+                    @Override
+                    public void onNext(com.github.dockerjava.api.model.Frame f) {
+                        synchronized (sb) {
+                            sb.append(new String(f.getPayload(), java.nio.charset.StandardCharsets.UTF_8));
+                        }
+                    }
+                })) {
+            logs.awaitCompletion(5, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (RuntimeException | java.io.IOException e) {
+            sb.append("(unavailable: ").append(e.getMessage()).append(')');
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         try {
             ContainerExec.Result r = new ContainerExec(docker).run(id,
                     List.of("sh", "-c", "tail -n 15 /var/log/dockerd.log 2>&1"), Duration.ofSeconds(5));
