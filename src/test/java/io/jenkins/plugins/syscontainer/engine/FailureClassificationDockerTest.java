@@ -71,6 +71,8 @@ class FailureClassificationDockerTest {
                     new ProvisionRequest(fx.identity("notready"), spec, null, Duration.ofSeconds(2)), events::add));
             long ms = (System.nanoTime() - t) / 1_000_000;
             assertEquals(FailureKind.INNER_DOCKER_NOT_READY, e.kind(), e.getMessage());
+            assertTrue(e.getMessage().contains("--- container log (last lines) ---")
+                    && e.getMessage().contains("--- inner dockerd log (last lines) ---"), e.getMessage());
             assertEquals(1, events.stream().filter(x -> x.step() == ProvisioningEvent.Step.RETRY).count(), events.toString());
             assertEquals(2, events.stream().filter(x -> x.step() == ProvisioningEvent.Step.VOLUME_LEASED).count());
             assertTrue(ms < 20_000, "two 2 s readiness waits took " + ms + " ms");
