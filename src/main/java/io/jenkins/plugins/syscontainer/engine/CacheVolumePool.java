@@ -265,6 +265,21 @@ public final class CacheVolumePool implements VolumeProvider {
         }
     }
 
+    /**
+     * Ends the lease an agent still holds after its container was removed by someone else (the reaper): the volume's
+     * state is unknown, so it is quarantined like after an abnormal end.
+     */
+    public void releaseOrphaned(ManagedHost host, String agent) {
+        List<CacheVolume> held;
+        synchronized (this) {
+            held = poolsOn(host.name()).stream().flatMap(p -> p.volumes.stream())
+                    .filter(v -> v.state == State.LEASED && agent.equals(v.leasedBy)).toList();
+        }
+        for (CacheVolume v : held) {
+            new Lease(host, v, false).release(false);
+        }
+    }
+
     /** A lease object for a volume recovered as leased to {@code agent}, so that its agent can be terminated. */
     synchronized VolumeLease reattach(ManagedHost host, String volume, String agent) {
         CacheVolume v = find(host.name(), volume);

@@ -244,7 +244,11 @@ public final class SystemContainerEngine implements Closeable {
         List<Reaper.Report> reports = new ArrayList<>();
         for (ManagedHost h : hosts()) {
             try {
-                reports.add(reaper.reap(h, liveAgents, grace));
+                Reaper.Report r = reaper.reap(h, liveAgents, grace);
+                for (String agent : r.removed()) {
+                    volumes.releaseOrphaned(h, agent);
+                }
+                reports.add(r);
                 h.health().markSuccess();
             } catch (RuntimeException e) {
                 h.health().markFailure(e.getMessage());

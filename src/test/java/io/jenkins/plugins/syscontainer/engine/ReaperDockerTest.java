@@ -65,6 +65,21 @@ class ReaperDockerTest {
         }
     }
 
+    @Test
+    void anOrphanedAgentsCacheLeaseIsEndedAndItsVolumeQuarantined() throws Exception {
+        try (EngineFixture fx = new EngineFixture()) {
+            AgentContainer lost = fx.engine.provision(new ProvisionRequest(fx.identity("lost"),
+                    EngineFixture.agentSpec().build(), "orphans", null), ProvisioningEvent.Listener.NONE);
+            assertEquals("leased", fx.engine.caches().stats().get(0).volumes().get(0).state());
+            // Jenkins no longer knows the agent (its terminate failed, or the node was deleted by hand).
+            List<Reaper.Report> reports = fx.engine.reap(Set.of(), Duration.ZERO);
+            assertEquals(List.of(lost.agentName()), reports.get(0).removed());
+            assertEquals(List.of(), fx.engine.caches().stats().get(0).volumes(), "the lease ended, the volume quarantined");
+            assertThrows(NotFoundException.class, () -> fx.docker.inspectVolumeCmd(lost.cacheVolume()).exec());
+            assertEquals(0, fx.engine.hosts().get(0).activeAgents());
+        }
+    }
+
     /** A plain runc container of the tiny image: the reaper looks only at labels, not at what runs. */
     private static String plain(EngineFixture fx, Map<String, String> labels) {
         String id = fx.docker.createContainerCmd(DockerTestSupport.TINY_IMAGE).withCmd("sleep", "600")
