@@ -271,20 +271,20 @@ public class AgentTemplate implements Describable<AgentTemplate> {
             return "System container agent template";
         }
 
-        private static FormValidation result(String problem) {
+        /** Form checks are for administrators only (they run on POST, and reveal nothing else). */
+        private static FormValidation checked(String problem) {
+            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
             return problem == null ? FormValidation.ok() : FormValidation.error(problem);
         }
 
         @POST
         public FormValidation doCheckName(@QueryParameter String value) {
-            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-            return result(TemplateValidation.name(value));
+            return checked(TemplateValidation.name(value));
         }
 
         @POST
         public FormValidation doCheckImage(@QueryParameter String value) {
-            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-            return result(TemplateValidation.image(value));
+            return checked(TemplateValidation.image(value));
         }
 
         @POST
@@ -300,50 +300,42 @@ public class AgentTemplate implements Describable<AgentTemplate> {
 
         @POST
         public FormValidation doCheckMemoryMb(@QueryParameter long value) {
-            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-            return result(TemplateValidation.memoryMb(value));
+            return checked(TemplateValidation.memoryMb(value));
         }
 
         @POST
         public FormValidation doCheckCpus(@QueryParameter double value) {
-            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-            return result(TemplateValidation.cpus(value));
+            return checked(TemplateValidation.cpus(value));
         }
 
         @POST
         public FormValidation doCheckPidsLimit(@QueryParameter long value) {
-            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-            return result(TemplateValidation.pidsLimit(value));
+            return checked(TemplateValidation.pidsLimit(value));
         }
 
         @POST
         public FormValidation doCheckEnv(@QueryParameter String value) {
-            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-            return result(TemplateValidation.envProblem(value));
+            return checked(TemplateValidation.envProblem(value));
         }
 
         @POST
         public FormValidation doCheckCacheKey(@QueryParameter String value) {
-            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-            return result(TemplateValidation.cacheKey(value));
+            return checked(TemplateValidation.cacheKey(value));
         }
 
         @POST
         public FormValidation doCheckPreloadImages(@QueryParameter String value) {
-            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-            return result(TemplateValidation.preloadImages(value));
+            return checked(TemplateValidation.preloadImages(value));
         }
 
         @POST
         public FormValidation doCheckReadyTimeoutSeconds(@QueryParameter long value) {
-            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-            return result(TemplateValidation.seconds(value, 5, 1800));
+            return checked(TemplateValidation.seconds(value, 5, 1800));
         }
 
         @POST
         public FormValidation doCheckLaunchTimeoutSeconds(@QueryParameter long value) {
-            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-            return result(TemplateValidation.seconds(value, 10, 1800));
+            return checked(TemplateValidation.seconds(value, 10, 1800));
         }
     }
 }
