@@ -5,7 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** A provisioned, ready agent container: where it runs, its cache volume lease and how long each step took. */
 public final class AgentContainer {
@@ -15,8 +15,8 @@ public final class AgentContainer {
     private final VolumeLease lease;
     private final Instant createdAt;
     private final List<ProvisioningEvent> timings;
-    private final AtomicBoolean terminationClaimed = new AtomicBoolean();
-    private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+    /** The termination in progress or done; null while none is, or after a failed attempt (so it can be retried). */
+    private final AtomicReference<CompletableFuture<Void>> termination = new AtomicReference<>();
 
     AgentContainer(AgentIdentity identity, ManagedHost host, String containerId, VolumeLease lease, Instant createdAt,
             List<ProvisioningEvent> timings) {
@@ -74,26 +74,32 @@ public final class AgentContainer {
         return d;
     }
 
-    /** True the first time only: the caller that gets true does the termination and then calls {@link #terminationDone}. */
-    boolean claimTermination() {
-        return terminationClaimed.compareAndSet(false, true);
+    /**
+     * Claims the termination: a new future when the caller must do the work (and then call {@link #terminationDone}),
+     * otherwise null and the caller waits on {@link #termination()}.
+     */
+    CompletableFuture<Void> claimTermination() {
+        CompletableFuture<Void> mine = new CompletableFuture<>();
+        return termination.compareAndSet(null, mine) ? mine : null;
     }
 
-    void terminationDone(Throwable failure) {
+    void terminationDone(CompletableFuture<Void> claim, Throwable failure) {
         if (failure == null) {
-            terminated.complete(null);
+            claim.complete(null);
         } else {
-            terminated.completeExceptionally(failure);
+            termination.compareAndSet(claim, null); // a later call tries again
+            claim.completeExceptionally(failure);
         }
     }
 
-    /** Completes when the termination claimed by another caller has finished. */
+    /** The termination another caller is doing (or did); null if none. */
     CompletableFuture<Void> termination() {
-        return terminated;
+        return termination.get();
     }
 
     public boolean isTerminated() {
-        return terminated.isDone();
+        CompletableFuture<Void> f = termination.get();
+        return f != null && f.isDone() && !f.isCompletedExceptionally();
     }
 
     @Override

@@ -59,7 +59,9 @@ final class AgentProvisioner {
             t = step(timings, listener, agent, Step.STARTED, t, null);
             String driver;
             try {
-                driver = InnerDockerReadiness.await(new ContainerExec(docker), id, req.readyTimeout());
+                // On the streaming client: the exec is silent until the inner Docker answers, which may take longer
+                // than the API client's idle timeout; the wait is bounded by readyTimeout instead.
+                driver = InnerDockerReadiness.await(ContainerExec.longRunning(host), id, req.readyTimeout());
             } catch (InnerDockerReadiness.NotReadyException e) {
                 throw new ProvisioningException(FailureKind.INNER_DOCKER_NOT_READY, "the inner Docker of " + agent
                         + " on host '" + host.name() + "' did not answer within " + req.readyTimeout().toSeconds()

@@ -20,7 +20,6 @@ public final class CacheEvictor {
     private final Duration sizeRefresh;
     private final Map<String, Long> budgets;
     private final long defaultBudget;
-    private final Map<String, Instant> lastRefresh = new java.util.HashMap<>();
 
     /**
      * @param budgets per-host size budgets in bytes; hosts not named get {@code defaultBudget}
@@ -35,11 +34,12 @@ public final class CacheEvictor {
     /** One pass over one host; returns the names of the evicted volumes. */
     public List<String> maintain(ManagedHost host) throws IOException {
         Instant now = pool.clock().instant();
-        Instant last = lastRefresh.get(host.name());
+        Instant last = pool.lastSizeRefresh(host.name());
         if (last == null || !last.plus(sizeRefresh).isAfter(now)) {
             refreshSizes(host);
-            lastRefresh.put(host.name(), now);
+            pool.sizesRefreshed(host.name(), now);
         }
+        pool.recheckBlocked(host);
         List<String> evicted = new ArrayList<>();
         for (CacheVolumePool.Pool p : pool.poolsOn(host.name())) {
             for (CacheVolume v : snapshot(p)) {
@@ -89,7 +89,7 @@ public final class CacheEvictor {
         if (!CacheVolumePool.removeVolume(host.api(), v.name)) {
             synchronized (pool) { // Docker says something mounts it after all: keep it out of circulation as leased
                 v.state = State.LEASED;
-                v.leasedBy = "unknown container";
+                v.leasedBy = CacheVolumePool.UNKNOWN_USER;
                 p.volumes.add(v);
             }
             return false;

@@ -13,6 +13,8 @@ final class CacheVolume {
     /** The agent holding the lease, when leased. */
     String leasedBy;
     Instant lastUsed;
+    /** Incremented at every lease, so that only the current lease can release the volume. */
+    long generation;
     /** Bytes as of the last disk-usage refresh, or -1 when not measured yet. */
     long sizeBytes = -1;
 

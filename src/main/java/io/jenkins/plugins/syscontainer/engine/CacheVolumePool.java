@@ -29,6 +29,9 @@ import java.util.UUID;
  */
 public final class CacheVolumePool implements VolumeProvider {
     static final String ROLE = "cache-volume";
+    /** leasedBy of a volume Docker refused to remove because something mounts it. */
+    static final String UNKNOWN_USER = "unknown container";
+    private final Map<String, Instant> lastSizeRefresh = new java.util.HashMap<>();
 
     private final String controllerId;
     private final Clock clock;
@@ -87,6 +90,7 @@ public final class CacheVolumePool implements VolumeProvider {
                 } else {
                     v.state = State.LEASED;
                     v.leasedBy = agent;
+                    v.generation++;
                 }
             }
             if (v == null) {
@@ -104,8 +108,8 @@ public final class CacheVolumePool implements VolumeProvider {
                 }
                 synchronized (this) {
                     p.misses++;
+                    return new Lease(host, v, true);
                 }
-                return new Lease(host, v, true);
             }
             List<Container> users;
             try {
@@ -166,12 +170,14 @@ public final class CacheVolumePool implements VolumeProvider {
         private final ManagedHost host;
         private final CacheVolume v;
         private final boolean fresh;
-        private boolean released;
+        private final long generation;
 
+        /** Call with the pool's lock held: the lease is for the volume's current generation. */
         Lease(ManagedHost host, CacheVolume v, boolean fresh) {
             this.host = host;
             this.v = v;
             this.fresh = fresh;
+            this.generation = v.generation;
         }
 
         @Override
@@ -193,10 +199,10 @@ public final class CacheVolumePool implements VolumeProvider {
         public void release(boolean healthy) {
             boolean remove;
             synchronized (CacheVolumePool.this) {
-                if (released) {
-                    return;
+                if (v.state != State.LEASED || v.generation != generation) {
+                    return; // released already, by this lease or by the reaper for an orphan
                 }
-                released = true;
+                v.generation++;
                 v.leasedBy = null;
                 if (healthy) {
                     v.state = State.IDLE;
@@ -276,8 +282,40 @@ public final class CacheVolumePool implements VolumeProvider {
                     .filter(v -> v.state == State.LEASED && agent.equals(v.leasedBy)).toList();
         }
         for (CacheVolume v : held) {
-            new Lease(host, v, false).release(false);
+            VolumeLease l;
+            synchronized (this) {
+                l = new Lease(host, v, false);
+            }
+            l.release(false);
         }
+    }
+
+    /**
+     * Volumes kept out of circulation because some other container used them are given back once Docker says no
+     * container uses them any more. Called by the periodic maintenance.
+     */
+    public List<String> recheckBlocked(ManagedHost host) {
+        List<CacheVolume> blocked;
+        synchronized (this) {
+            blocked = poolsOn(host.name()).stream().flatMap(p -> p.volumes.stream())
+                    .filter(v -> v.state == State.LEASED && v.leasedBy != null
+                            && (v.leasedBy.startsWith("container ") || v.leasedBy.equals(UNKNOWN_USER)))
+                    .toList();
+        }
+        List<String> freed = new ArrayList<>();
+        for (CacheVolume v : blocked) {
+            if (host.api().listContainersCmd().withShowAll(true).withVolumeFilter(List.of(v.name)).exec().isEmpty()) {
+                synchronized (this) {
+                    if (v.state == State.LEASED && (v.leasedBy.startsWith("container ") || v.leasedBy.equals(UNKNOWN_USER))) {
+                        v.state = State.IDLE;
+                        v.leasedBy = null;
+                        v.generation++;
+                        freed.add(v.name);
+                    }
+                }
+            }
+        }
+        return freed;
     }
 
     /** A lease object for a volume recovered as leased to {@code agent}, so that its agent can be terminated. */
@@ -317,6 +355,15 @@ public final class CacheVolumePool implements VolumeProvider {
                     p.evictions));
         }
         return out;
+    }
+
+    /** When this host's volume sizes were last read from Docker (kept here so every evictor sees it). */
+    synchronized Instant lastSizeRefresh(String host) {
+        return lastSizeRefresh.get(host);
+    }
+
+    synchronized void sizesRefreshed(String host, Instant when) {
+        lastSizeRefresh.put(host, when);
     }
 
     CacheLedger ledger() {

@@ -29,7 +29,8 @@ final class CacheWarmup {
     static List<String> preload(ManagedHost host, String containerId, List<String> images)
             throws ProvisioningException, InterruptedException {
         DockerClient docker = host.api();
-        ContainerExec exec = new ContainerExec(docker);
+        // Pulls and loads are silent for minutes: they run on the streaming client, bounded by their own deadlines.
+        ContainerExec exec = ContainerExec.longRunning(host);
         List<String> done = new java.util.ArrayList<>();
         for (String image : images) {
             long t = System.nanoTime();
@@ -42,7 +43,7 @@ final class CacheWarmup {
             if (hasImage(docker, image)) {
                 how = "copied from the host";
                 try {
-                    r = ImageTransfer.copyFromHost(docker, containerId, image, Duration.ofMinutes(15));
+                    r = ImageTransfer.copyFromHost(host, containerId, image, Duration.ofMinutes(15));
                 } catch (java.io.UncheckedIOException e) {
                     throw new ProvisioningException(FailureKind.UNKNOWN, e.getMessage() + ": " + e.getCause(), e);
                 }
@@ -99,7 +100,7 @@ final class CacheWarmup {
                 .withHostConfig(hc).exec().getId();
         try {
             docker.startContainerCmd(id).exec();
-            Integer code = docker.waitContainerCmd(id).start().awaitStatusCode(15, TimeUnit.MINUTES);
+            Integer code = host.streaming().waitContainerCmd(id).start().awaitStatusCode(15, TimeUnit.MINUTES);
             if (code == null || code != 0) {
                 String logs = AgentProvisioner.diagnostics(docker, id);
                 throw new ProvisioningException(FailureKind.UNKNOWN, "cloning golden volume " + golden + " into " + target

@@ -21,9 +21,24 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ContainerExec {
     private final DockerClient docker;
+    private final DockerClient stream;
 
     public ContainerExec(DockerClient docker) {
+        this(docker, docker);
+    }
+
+    /**
+     * @param stream the client the attached exec runs on: a host's streaming client for execs that may stay silent
+     *     longer than the API client's idle timeout (the wait is then bounded by the caller's timeout only)
+     */
+    public ContainerExec(DockerClient docker, DockerClient stream) {
         this.docker = docker;
+        this.stream = stream;
+    }
+
+    /** For long, silent execs on a host: create and inspect on its API client, the attached stream on its streaming client. */
+    public static ContainerExec longRunning(ManagedHost host) {
+        return new ContainerExec(host.api(), host.streaming());
     }
 
     /** Exit code and captured output of one exec. */
@@ -56,7 +71,7 @@ public final class ContainerExec {
                 .exec();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        var start = docker.execStartCmd(exec.getId());
+        var start = stream.execStartCmd(exec.getId());
         if (stdin != null) {
             start.withStdIn(stdin);
         }

@@ -1,6 +1,6 @@
 package io.jenkins.plugins.syscontainer.engine;
 
-import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.exception.DockerException;
 import java.time.Clock;
 import java.util.Map;
 import java.util.UUID;
@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * still keep their inner images off the container's writable layer.
  */
 public final class EphemeralVolumes implements VolumeProvider {
+    static final String ROLE = "ephemeral-volume";
     private final String controllerId;
     private final Clock clock;
 
@@ -25,7 +26,7 @@ public final class EphemeralVolumes implements VolumeProvider {
         String name = "sca-tmp-" + agent.agentName() + "-" + UUID.randomUUID().toString().substring(0, 8);
         try {
             host.api().createVolumeCmd().withName(name).withLabels(Map.of(
-                    Labels.ROLE, "ephemeral-volume",
+                    Labels.ROLE, ROLE,
                     Labels.CONTROLLER, controllerId,
                     Labels.AGENT, agent.agentName(),
                     Labels.CREATED_AT, clock.instant().toString())).exec();
@@ -54,8 +55,8 @@ public final class EphemeralVolumes implements VolumeProvider {
                 if (released.compareAndSet(false, true)) {
                     try {
                         host.api().removeVolumeCmd(name).exec();
-                    } catch (NotFoundException e) {
-                        // already gone
+                    } catch (DockerException e) {
+                        // gone already, or still mounted (Conflict): the reaper removes leftover throw-away volumes
                     }
                 }
             }

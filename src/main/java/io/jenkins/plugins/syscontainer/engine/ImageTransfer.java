@@ -18,9 +18,20 @@ public final class ImageTransfer {
     private ImageTransfer() {
     }
 
+    /** On a managed host: the silent {@code docker load} runs on the host's streaming client. */
+    public static ContainerExec.Result copyFromHost(ManagedHost host, String containerId, String image, Duration timeout)
+            throws InterruptedException {
+        return copy(host.api(), ContainerExec.longRunning(host), containerId, image, timeout);
+    }
+
     /** The exec's result; the caller decides what a failure means. */
     public static ContainerExec.Result copyFromHost(DockerClient docker, String containerId, String image, Duration timeout)
             throws InterruptedException {
+        return copy(docker, new ContainerExec(docker), containerId, image, timeout);
+    }
+
+    private static ContainerExec.Result copy(DockerClient docker, ContainerExec exec, String containerId, String image,
+            Duration timeout) throws InterruptedException {
         Path tar = null;
         try {
             tar = Files.createTempFile("sca-image-", ".tar");
@@ -29,7 +40,7 @@ public final class ImageTransfer {
             }
             long size = Files.size(tar);
             try (InputStream in = Files.newInputStream(tar)) {
-                return new ContainerExec(docker).runWithInput(containerId,
+                return exec.runWithInput(containerId,
                         ContainerExec.shellWithInput(size, "docker load -q"), null, in, timeout);
             }
         } catch (IOException e) {

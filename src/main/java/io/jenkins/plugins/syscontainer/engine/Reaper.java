@@ -26,10 +26,12 @@ public final class Reaper {
     }
 
     /** What one pass did on one host. */
-    public record Report(String host, List<String> removed, List<String> exited, List<String> errors) {
+    public record Report(String host, List<String> removed, List<String> exited, List<String> errors,
+            List<String> removedVolumes) {
         public String toJson() {
             return "{\"host\":" + Json.quote(host) + ",\"removed\":" + Json.list(removed) + ",\"exited\":"
-                    + Json.list(exited) + ",\"errors\":" + Json.list(errors) + "}";
+                    + Json.list(exited) + ",\"errors\":" + Json.list(errors) + ",\"removed_volumes\":"
+                    + Json.list(removedVolumes) + "}";
         }
     }
 
@@ -72,7 +74,31 @@ public final class Reaper {
                 errors.add(name + ": " + e.getMessage());
             }
         }
-        return new Report(host.name(), removed, exited, errors);
+        return new Report(host.name(), removed, exited, errors, reapThrowAwayVolumes(host, liveAgents, grace, now, errors));
+    }
+
+    /** Throw-away volumes whose agent is gone (its release failed, or the controller died before it). */
+    private List<String> reapThrowAwayVolumes(ManagedHost host, Set<String> liveAgents, Duration grace, Instant now,
+            List<String> errors) {
+        List<String> removed = new ArrayList<>();
+        var vols = host.api().listVolumesCmd().withFilter("label",
+                List.of(Labels.ROLE + "=" + EphemeralVolumes.ROLE, Labels.CONTROLLER + "=" + controllerId)).exec().getVolumes();
+        for (var v : vols == null ? List.<com.github.dockerjava.api.command.InspectVolumeResponse>of() : vols) {
+            Map<String, String> l = v.getLabels() == null ? Map.of() : v.getLabels();
+            if (!controllerId.equals(l.get(Labels.CONTROLLER)) || liveAgents.contains(l.get(Labels.AGENT))
+                    || !olderThan(l.get(Labels.CREATED_AT), 0L, now, grace)) {
+                continue;
+            }
+            try {
+                host.api().removeVolumeCmd(v.getName()).exec();
+                removed.add(v.getName());
+            } catch (NotFoundException e) {
+                removed.add(v.getName());
+            } catch (RuntimeException e) {
+                errors.add("volume " + v.getName() + ": " + e.getMessage()); // still mounted: next pass
+            }
+        }
+        return removed;
     }
 
     private static boolean olderThan(String createdLabel, Long createdEpochSeconds, Instant now, Duration grace) {

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import com.github.dockerjava.api.model.Container;
 import java.time.Instant;
 
@@ -196,42 +197,65 @@ public final class SystemContainerEngine implements Closeable {
     }
 
     /**
-     * Stops and removes the agent's container, then releases its volume lease ({@code abnormal}: quarantine it)
-     * and its host slot. Idempotent; concurrent callers wait for the one doing the work.
+     * Stops and removes the agent's container, then releases its volume lease ({@code abnormal}: quarantine it) and
+     * its host slot. Idempotent; concurrent callers wait for the one doing the work. If the container cannot be
+     * removed (the host is unreachable), the lease and the slot are kept, since the container may still be using the
+     * volume, and the exception is thrown; a later call tries again, and the reaper covers the rest.
      */
     public void terminate(AgentContainer agent, boolean abnormal, ProvisioningEvent.Listener listener) {
-        if (!agent.claimTermination()) {
-            agent.termination().join();
+        CompletableFuture<Void> claim = agent.claimTermination();
+        if (claim == null) {
+            CompletableFuture<Void> other = agent.termination();
+            if (other != null) {
+                try {
+                    other.join();
+                } catch (java.util.concurrent.CompletionException e) {
+                    // that attempt failed and said so to its caller; this call does not retry concurrently
+                }
+            }
             return;
         }
-        Throwable failure = null;
+        RuntimeException failure = null;
         try {
-            var docker = agent.host().api();
-            long t = System.nanoTime();
-            try {
-                docker.stopContainerCmd(agent.containerId()).withTimeout((int) stopTimeout.toSeconds()).exec();
-            } catch (NotFoundException | NotModifiedException e) {
-                // already stopped or gone
-            }
-            t = AgentProvisioner.step(new ArrayList<>(), listener, agent.agentName(), Step.STOPPED, t, null);
-            try {
-                docker.removeContainerCmd(agent.containerId()).withForce(true).withRemoveVolumes(false).exec();
-            } catch (NotFoundException e) {
-                // already gone
-            }
-            t = AgentProvisioner.step(new ArrayList<>(), listener, agent.agentName(), Step.REMOVED, t, null);
-            if (agent.lease() != null) {
-                agent.lease().release(!abnormal);
-                AgentProvisioner.step(new ArrayList<>(), listener, agent.agentName(), Step.VOLUME_RELEASED, t,
-                        agent.cacheVolume() + (abnormal ? " (quarantined)" : ""));
-            }
-            agent.host().release(agent.agentName());
+            removeContainer(agent, listener);
         } catch (RuntimeException e) {
             failure = e;
-            throw e;
-        } finally {
-            agent.terminationDone(failure);
         }
+        if (failure == null) {
+            long t = System.nanoTime();
+            try {
+                if (agent.lease() != null) {
+                    agent.lease().release(!abnormal);
+                    AgentProvisioner.step(new ArrayList<>(), listener, agent.agentName(), Step.VOLUME_RELEASED, t,
+                            agent.cacheVolume() + (abnormal ? " (quarantined)" : ""));
+                }
+            } catch (RuntimeException e) {
+                failure = e; // the container is gone: the slot is released all the same
+            } finally {
+                agent.host().release(agent.agentName());
+            }
+        }
+        agent.terminationDone(claim, failure);
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private void removeContainer(AgentContainer agent, ProvisioningEvent.Listener listener) {
+        var docker = agent.host().api();
+        long t = System.nanoTime();
+        try {
+            docker.stopContainerCmd(agent.containerId()).withTimeout((int) stopTimeout.toSeconds()).exec();
+        } catch (NotFoundException | NotModifiedException e) {
+            // already stopped or gone
+        }
+        t = AgentProvisioner.step(new ArrayList<>(), listener, agent.agentName(), Step.STOPPED, t, null);
+        try {
+            docker.removeContainerCmd(agent.containerId()).withForce(true).withRemoveVolumes(false).exec();
+        } catch (NotFoundException e) {
+            // already gone
+        }
+        AgentProvisioner.step(new ArrayList<>(), listener, agent.agentName(), Step.REMOVED, t, null);
     }
 
     /** The inner dockerd's log tail of an agent, for a launch failure message. */
@@ -252,7 +276,7 @@ public final class SystemContainerEngine implements Closeable {
                 h.health().markSuccess();
             } catch (RuntimeException e) {
                 h.health().markFailure(e.getMessage());
-                reports.add(new Reaper.Report(h.name(), List.of(), List.of(), List.of(e.getMessage())));
+                reports.add(new Reaper.Report(h.name(), List.of(), List.of(), List.of(e.getMessage()), List.of()));
             }
         }
         return reports;

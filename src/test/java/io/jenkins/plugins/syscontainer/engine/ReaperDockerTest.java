@@ -77,6 +77,23 @@ class ReaperDockerTest {
             assertEquals(List.of(), fx.engine.caches().stats().get(0).volumes(), "the lease ended, the volume quarantined");
             assertThrows(NotFoundException.class, () -> fx.docker.inspectVolumeCmd(lost.cacheVolume()).exec());
             assertEquals(0, fx.engine.hosts().get(0).activeAgents());
+            // The agent's own terminate comes late: its stale lease must not bring the quarantined volume back.
+            fx.engine.terminate(lost, false, ProvisioningEvent.Listener.NONE);
+            assertEquals(List.of(), fx.engine.caches().stats().get(0).volumes(), "a stale lease released nothing");
+        }
+    }
+
+    @Test
+    void leftoverThrowAwayVolumesAreRemoved() throws Exception {
+        try (EngineFixture fx = new EngineFixture()) {
+            AgentContainer a = fx.engine.provision(fx.request("tmpvol", EngineFixture.agentSpec().build()),
+                    ProvisioningEvent.Listener.NONE);
+            String volume = a.cacheVolume();
+            assertTrue(volume.startsWith("sca-tmp-"));
+            fx.docker.removeContainerCmd(a.containerId()).withForce(true).exec(); // the controller died with it
+            List<Reaper.Report> reports = fx.engine.reap(Set.of(), Duration.ZERO);
+            assertEquals(List.of(volume), reports.get(0).removedVolumes(), reports.toString());
+            assertThrows(NotFoundException.class, () -> fx.docker.inspectVolumeCmd(volume).exec());
         }
     }
 

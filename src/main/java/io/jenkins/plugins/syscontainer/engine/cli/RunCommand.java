@@ -56,7 +56,7 @@ final class RunCommand {
     /** Copies an image from the host's engine into the agent's inner Docker (size-delimited, see ContainerExec). */
     private void loadImage(AgentContainer agent, String image) throws IOException, InterruptedException {
         long t = System.nanoTime();
-        ContainerExec.Result r = ImageTransfer.copyFromHost(agent.host().api(), agent.containerId(), image, Duration.ofMinutes(10));
+        ContainerExec.Result r = ImageTransfer.copyFromHost(agent.host(), agent.containerId(), image, Duration.ofMinutes(10));
         if (!r.ok()) {
             throw new IOException("loading " + image + " into the inner Docker failed: " + r.stderr().strip());
         }
