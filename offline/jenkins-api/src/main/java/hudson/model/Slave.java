@@ -26,6 +26,10 @@ public abstract class Slave extends Node implements Serializable {
         throw new UnsupportedOperationException("facade");
     }
 
+    public int getNumExecutors() {
+        throw new UnsupportedOperationException("facade");
+    }
+
     public String getRemoteFS() {
         throw new UnsupportedOperationException("facade");
     }

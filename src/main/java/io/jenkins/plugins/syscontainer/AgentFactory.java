@@ -18,7 +18,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.logging.Logger;
-import jenkins.model.Jenkins;
 
 /**
  * Starts agents off Jenkins' provisioning thread: each planned node's future provisions the container through the
@@ -50,6 +49,15 @@ final class AgentFactory {
         return names;
     }
 
+    /** Marks an agent as being provisioned outside a planned node (the pipeline step), until {@link #done}. */
+    static void track(String cloud, String template, String agent) {
+        IN_FLIGHT.add(cloud + "/" + template + "/" + agent);
+    }
+
+    static void done(String cloud, String template, String agent) {
+        IN_FLIGHT.remove(cloud + "/" + template + "/" + agent);
+    }
+
     static String newAgentName(AgentTemplate t) {
         return "sca-" + t.getName() + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
@@ -73,7 +81,7 @@ final class AgentFactory {
             ProvisionLog log) {
         String suspensionKey = cloud + "/" + t.getName();
         try {
-            ProvisionRequest req = t.toRequest(new AgentIdentity(Jenkins.get().getLegacyInstanceId(), cloud, t.getName(), agent));
+            ProvisionRequest req = t.toRequest(new AgentIdentity(SystemContainerCloud.scope(cloud), cloud, t.getName(), agent));
             AgentContainer c = engine.provision(req, log::event);
             try {
                 return new SystemContainerAgent(agent, t, cloud, c, log.lines());

@@ -32,7 +32,8 @@ final class CloudEngines {
     static synchronized SystemContainerEngine get(String cloud, String controllerId, List<DockerHost> hosts,
             Set<String> runtimes, Path ledger) {
         String fingerprint = controllerId + "|" + hosts + "|" + hosts.stream().map(h -> h.maxAgents() + "/"
-                + (h.tls() == null ? 0 : h.tls().hashCode())).toList() + "|" + runtimes;
+                + h.connectTimeout() + "/" + h.responseTimeout() + "/" + (h.tls() == null ? 0 : h.tls().hashCode())).toList()
+                + "|" + runtimes;
         Entry e = ENGINES.get(cloud);
         if (e != null && e.fingerprint().equals(fingerprint)) {
             return e.engine();

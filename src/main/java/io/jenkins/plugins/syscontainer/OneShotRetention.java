@@ -51,7 +51,9 @@ public class OneShotRetention extends RetentionStrategy<SystemContainerComputer>
 
     @Override
     public void taskCompleted(Executor executor, Queue.Task task, long durationMS) {
-        if (executor.getOwner() instanceof SystemContainerComputer c) {
+        // With one executor the build that just ended was the only one; with more, check() waits until all are idle.
+        if (executor.getOwner() instanceof SystemContainerComputer c && c.getNode() != null
+                && c.getNode().getNumExecutors() == 1) {
             terminate(c);
         }
     }

@@ -71,7 +71,7 @@ public class SystemContainerAgent extends AbstractCloudSlave {
         if (container == null) {
             SystemContainerCloud c = cloud();
             if (c != null) {
-                container = c.engine().reattach(hostName, new AgentIdentity(Jenkins.get().getLegacyInstanceId(), cloudName,
+                container = c.engine().reattach(hostName, new AgentIdentity(SystemContainerCloud.scope(cloudName), cloudName,
                         templateName, getNodeName()));
             }
         }

@@ -26,6 +26,11 @@ import org.jenkinsci.plugins.workflow.steps.StepExecution;
  */
 public class SystemContainerAgentStepExecution extends StepExecution {
     private static final long serialVersionUID = 1L;
+    private static final java.util.concurrent.ExecutorService STEP_THREADS = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "systemContainerAgent step");
+        t.setDaemon(true);
+        return t;
+    });
 
     private final transient SystemContainerAgentStep step;
     private String cloudName;
@@ -80,20 +85,24 @@ public class SystemContainerAgentStepExecution extends StepExecution {
         agentName = AgentFactory.newAgentName(t);
         log.println("[system-container] provisioning " + agentName + " (image " + t.getImage() + ", cache "
                 + (t.getEffectiveCacheKey() == null ? "none" : t.getEffectiveCacheKey()) + ") on cloud " + cloudName);
+        AgentFactory.track(cloudName, t.getName(), agentName); // counted against caps, kept live for the reaper
         CompletableFuture.supplyAsync(() -> AgentFactory.provision(cloudName, t, cloud.engine(), agentName,
-                ProvisionLog.toStream(log)))
+                ProvisionLog.toStream(log)), STEP_THREADS)
                 .thenAccept(agent -> runBody(agent, t, listener))
                 .exceptionally(e -> {
                     Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
                     getContext().onFailure(new AbortException("systemContainerAgent: " + cause.getMessage()));
                     return null;
-                });
+                })
+                .whenComplete((x, e) -> AgentFactory.done(cloudName, t.getName(), agentName));
         return false;
     }
 
     private void runBody(SystemContainerAgent agent, AgentTemplate t, TaskListener listener) {
+        boolean added = false;
         try {
             Jenkins.get().addNode(agent);
+            added = true;
             Computer c = agent.toComputer();
             long deadline = System.currentTimeMillis() + t.getLaunchTimeoutSeconds() * 1000L;
             while (c == null || !c.isOnline()) {
@@ -110,13 +119,28 @@ public class SystemContainerAgentStepExecution extends StepExecution {
             }
             listener.getLogger().println("[system-container] running the body on " + agentName);
             getContext().newBodyInvoker()
-                    .withContexts(c, agent, ws.child("workspace"), agent.createLauncher(listener),
+                    // As the node step does: the computer and the workspace; Jenkins derives the node and a launcher
+                    // from them (a live Launcher or Node must not go into the persisted program).
+                    .withContexts(c, ws.child("workspace"),
                             EnvironmentExpander.merge(getContext().get(EnvironmentExpander.class), new InnerDocker()))
                     .withCallback(new Cleanup(agentName))
                     .start();
         } catch (Exception e) {
-            terminate(agentName);
+            if (added) {
+                terminate(agentName);
+            } else {
+                terminateUnregistered(agent);
+            }
             getContext().onFailure(e);
+        }
+    }
+
+    /** An agent Jenkins never took as a node: terminate its container through the engine directly. */
+    private static void terminateUnregistered(SystemContainerAgent agent) {
+        try {
+            agent.terminate();
+        } catch (Exception e) {
+            // the reaper removes the container once the grace period is over
         }
     }
 

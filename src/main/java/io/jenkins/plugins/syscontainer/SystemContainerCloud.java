@@ -52,8 +52,16 @@ public class SystemContainerCloud extends Cloud {
             hs.add(h.toDockerHost(h.resolveTls()));
         }
         Jenkins j = Jenkins.get();
-        return CloudEngines.get(name, j.getLegacyInstanceId(), hs, getRuntimeSet(),
+        return CloudEngines.get(name, scope(name), hs, getRuntimeSet(),
                 j.getRootDir().toPath().resolve("system-container-agents").resolve(name + ".ledger"));
+    }
+
+    /**
+     * The engine's controller id for this cloud: the controller's instance id plus the cloud's name, so that two clouds
+     * of one controller never adopt, reap or evict each other's containers and cache volumes.
+     */
+    static String scope(String cloudName) {
+        return Jenkins.get().getLegacyInstanceId() + "." + cloudName;
     }
 
     AgentTemplate template(String templateName) {
@@ -177,7 +185,7 @@ public class SystemContainerCloud extends Cloud {
             Jenkins.get().checkPermission(Jenkins.ADMINISTER);
             DockerHostEntry entry = new DockerHostEntry("test", uri);
             entry.setCredentialsId(credentialsId);
-            try (SystemContainerEngine engine = new SystemContainerEngine(Jenkins.get().getLegacyInstanceId(),
+            try (SystemContainerEngine engine = new SystemContainerEngine(Jenkins.get().getLegacyInstanceId() + ".probe",
                     List.of(entry.toDockerHost(entry.resolveTls())),
                     io.jenkins.plugins.syscontainer.engine.SecurityPolicy.defaultPolicy())) {
                 String img = image == null || image.isBlank() ? AgentTemplate.DEFAULT_IMAGE : image.trim();
