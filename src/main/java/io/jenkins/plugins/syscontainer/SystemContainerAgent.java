@@ -66,14 +66,24 @@ public class SystemContainerAgent extends AbstractCloudSlave {
         return Jenkins.get().getCloud(cloudName) instanceof SystemContainerCloud c ? c : null;
     }
 
-    /** The engine's handle, rebuilt from Docker's labels after a restart; null when the container is gone. */
+    /**
+     * The engine's handle, rebuilt from Docker's labels after a restart or after the cloud's engine was replaced by a
+     * configuration change (a handle of the old engine would release its lease and slot there); null when the
+     * container is gone.
+     */
     synchronized AgentContainer container() {
-        if (container == null) {
-            SystemContainerCloud c = cloud();
-            if (c != null) {
-                container = c.engine().reattach(hostName, new AgentIdentity(SystemContainerCloud.scope(cloudName), cloudName,
+        SystemContainerCloud c = cloud();
+        if (c == null) {
+            return container;
+        }
+        try {
+            SystemContainerEngine engine = c.engine();
+            if (container == null || container.host() != engine.host(hostName)) {
+                container = engine.reattach(hostName, new AgentIdentity(SystemContainerCloud.scope(cloudName), cloudName,
                         templateName, getNodeName()));
             }
+        } catch (IllegalArgumentException e) {
+            container = null; // the host was removed from the cloud: the reaper of that host's new owner, if any, cleans up
         }
         return container;
     }
