@@ -30,6 +30,12 @@ public abstract class Computer extends Actionable implements AccessControlled, E
         throw new UnsupportedOperationException("facade");
     }
 
+    public static final java.util.concurrent.ExecutorService threadPoolForRemoting = null;
+
+    public boolean isOffline() {
+        throw new UnsupportedOperationException("facade");
+    }
+
     public final boolean isOnline() {
         throw new UnsupportedOperationException("facade");
     }

@@ -18,6 +18,10 @@ public class SlaveComputer extends Computer {
         throw new UnsupportedOperationException("facade");
     }
 
+    public boolean isConnecting() {
+        throw new UnsupportedOperationException("facade");
+    }
+
     public void setAcceptingTasks(boolean acceptingTasks) {
         throw new UnsupportedOperationException("facade");
     }

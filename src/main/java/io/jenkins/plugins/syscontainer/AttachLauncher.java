@@ -82,7 +82,7 @@ public class AttachLauncher extends ComputerLauncher {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);
             }
-        });
+        }, hudson.model.Computer.threadPoolForRemoting);
         try {
             connected.get(timeoutSeconds, TimeUnit.SECONDS);
             log.printf("[system-container] agent connected over the exec channel in %d ms%n", (System.nanoTime() - t) / 1_000_000);

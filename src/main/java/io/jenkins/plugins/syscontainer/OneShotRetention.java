@@ -23,9 +23,15 @@ public class OneShotRetention extends RetentionStrategy<SystemContainerComputer>
     public OneShotRetention() {
     }
 
+    /** How long an agent may stay offline without ever running a build before it is given up. */
+    static final long NEVER_CONNECTED_MS = Long.getLong(OneShotRetention.class.getName() + ".neverConnectedMinutes", 15) * 60_000L;
+
     @Override
     public long check(@NonNull SystemContainerComputer c) {
         if (c.isUsed() && c.isIdle()) {
+            terminate(c);
+        } else if (!c.isUsed() && c.isOffline() && !c.isConnecting() && c.age() > NEVER_CONNECTED_MS) {
+            c.markAbnormal(); // its launch failed: do not keep a container, a host slot and a cache lease for it
             terminate(c);
         }
         return 1;
@@ -74,7 +80,7 @@ public class OneShotRetention extends RetentionStrategy<SystemContainerComputer>
             } catch (Exception e) {
                 LOG.log(Level.WARNING, "terminating " + agent.getNodeName() + " failed; the reaper will remove it", e);
             }
-        });
+        }, hudson.model.Computer.threadPoolForRemoting);
     }
 
     @Extension

@@ -92,6 +92,26 @@ public class SystemContainerAgentStep extends Step {
         return t;
     }
 
+    /**
+     * A cache key named by a pipeline is private to its job: prefixed with a digest of the job's full name, so that a
+     * Jenkinsfile (say, of an untrusted branch of another project) cannot lease the volumes, and plant images in
+     * them, of another job or of an administrator's template. "none" stays "none".
+     */
+    static String jobCacheKey(String jobFullName, String key) {
+        if (key == null || key.isBlank() || AgentTemplate.NO_CACHE.equalsIgnoreCase(key.trim())) {
+            return key;
+        }
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(String.valueOf(jobFullName).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            String prefix = "j" + java.util.HexFormat.of().formatHex(d, 0, 5) + "-";
+            String k = prefix + key.trim();
+            return k.length() > 64 ? k.substring(0, 64) : k;
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     @Override
     public StepExecution start(StepContext context) throws Exception {
         return new SystemContainerAgentStepExecution(this, context);

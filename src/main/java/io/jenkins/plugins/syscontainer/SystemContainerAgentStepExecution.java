@@ -77,6 +77,10 @@ public class SystemContainerAgentStepExecution extends StepExecution {
         AgentTemplate t;
         try {
             t = step.toTemplate(base);
+            if (step.getCache() != null) {
+                EnvVars env = getContext().get(EnvVars.class);
+                t.setCacheKey(SystemContainerAgentStep.jobCacheKey(env == null ? null : env.get("JOB_NAME"), step.getCache()));
+            }
             t.toRequest(new AgentIdentity("check", cloud.name, t.getName(), "check")); // validates every field now
         } catch (IllegalArgumentException e) {
             throw new AbortException("systemContainerAgent: " + e.getMessage());

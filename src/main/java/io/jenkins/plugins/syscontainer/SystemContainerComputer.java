@@ -6,6 +6,7 @@ import hudson.slaves.AbstractCloudComputer;
 public class SystemContainerComputer extends AbstractCloudComputer<SystemContainerAgent> {
     private volatile boolean abnormal;
     private volatile boolean used;
+    private final long createdAt = System.currentTimeMillis();
 
     public SystemContainerComputer(SystemContainerAgent agent) {
         super(agent);
@@ -26,5 +27,10 @@ public class SystemContainerComputer extends AbstractCloudComputer<SystemContain
 
     boolean isUsed() {
         return used;
+    }
+
+    /** Milliseconds since this computer was created (the agent was added to Jenkins). */
+    long age() {
+        return System.currentTimeMillis() - createdAt;
     }
 }

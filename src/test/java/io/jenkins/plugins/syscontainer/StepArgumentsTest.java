@@ -65,6 +65,17 @@ class StepArgumentsTest {
     }
 
     @Test
+    void aPipelinesCacheKeyIsPrivateToItsJob() {
+        String a = SystemContainerAgentStep.jobCacheKey("team/app/main", "web");
+        String b = SystemContainerAgentStep.jobCacheKey("other/app/PR-7", "web");
+        assertTrue(a.matches("j[0-9a-f]{10}-web"), a);
+        assertTrue(!a.equals(b), "two jobs naming the same key get different pools");
+        assertEquals(a, SystemContainerAgentStep.jobCacheKey("team/app/main", "web"), "stable for one job");
+        assertEquals("none", SystemContainerAgentStep.jobCacheKey("team/app/main", "none"));
+        assertNull(TemplateValidation.cacheKey(SystemContainerAgentStep.jobCacheKey("x", "k".repeat(80))), "still a valid key");
+    }
+
+    @Test
     void blankArgumentsCountAsNotGiven() {
         SystemContainerAgentStep step = new SystemContainerAgentStep();
         step.setImage("  ");
