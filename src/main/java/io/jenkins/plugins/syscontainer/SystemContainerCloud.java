@@ -27,8 +27,10 @@ import org.kohsuke.stapler.QueryParameter;
 import org.kohsuke.stapler.verb.POST;
 
 /**
- * The cloud that provisions Sysbox system containers as Jenkins agents. {@link #provision} makes no Docker call: it
- * decides from live state how many agents to start and returns futures that do the work on a thread of their own.
+ * The cloud that provisions Sysbox system containers as Jenkins agents. {@link #provision} decides from live state how
+ * many agents to start and returns futures that do the work on a thread of their own. It makes no Docker call once
+ * the cloud's engine exists; building the engine (first use, or after a change of hosts) still recovers state from
+ * Docker on the calling thread, which is a known gap.
  */
 public class SystemContainerCloud extends Cloud {
     private static final Logger LOG = Logger.getLogger(SystemContainerCloud.class.getName());
