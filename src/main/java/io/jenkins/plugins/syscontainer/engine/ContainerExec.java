@@ -104,11 +104,12 @@ public final class ContainerExec {
     /**
      * Writes {@code content} to {@code path} in the container by streaming it through an exec (not {@code docker cp},
      * whose ownership handling breaks under Sysbox). The file is written under a temporary name, its size checked,
-     * then renamed, so a reader never sees half a file.
+     * then renamed, so a reader never sees half a file. It is private (umask 077) until {@code mode} is applied, so a
+     * secret written with mode 0600 is never readable by others, not even briefly.
      */
     public void putFile(String containerId, String path, byte[] content, String mode, String user, Duration timeout)
             throws InterruptedException {
-        String script = "set -e; d=$(dirname \"$1\"); mkdir -p \"$d\"; t=\"$1.part.$$\"; head -c \"$2\" > \"$t\"; "
+        String script = "set -e; umask 077; d=$(dirname \"$1\"); mkdir -p \"$d\"; t=\"$1.part.$$\"; head -c \"$2\" > \"$t\"; "
                 + "n=$(wc -c < \"$t\"); if [ \"$n\" -ne \"$2\" ]; then rm -f \"$t\"; "
                 + "echo \"short write: $n of $2 bytes\" >&2; exit 3; fi; chmod \"$3\" \"$t\"; mv -f \"$t\" \"$1\"";
         Result r = run(containerId, List.of("sh", "-c", script, "put-file", path, String.valueOf(content.length), mode),

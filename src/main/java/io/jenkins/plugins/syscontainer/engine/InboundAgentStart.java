@@ -1,0 +1,100 @@
+package io.jenkins.plugins.syscontainer.engine;
+
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.model.Frame;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+/**
+ * Starts an inbound (WebSocket) Jenkins agent process inside a system container, for controllers the container can
+ * reach over the network. The connection secret never appears in the container's env, command or labels, nor in the
+ * exec's command line: it is written through an exec's stdin into a file only the agent user can read, and the agent
+ * reads it as an argument file ({@code @file}, expanded by the agent's command-line parser, args4j). The process runs
+ * detached, its output appended to a log file in the container that {@link #logTail} reads back for diagnostics.
+ */
+public final class InboundAgentStart {
+    private static final Pattern SECRET = Pattern.compile("[0-9A-Fa-f]{16,256}");
+
+    /** Where the pieces live in the container, all under the agent's remote root. */
+    public record Paths(String jar, String argsFile, String log) {
+        public static Paths under(String remoteFs) {
+            String d = remoteFs.endsWith("/") ? remoteFs.substring(0, remoteFs.length() - 1) : remoteFs;
+            return new Paths(d + "/remoting.jar", d + "/.agent-secret.args", d + "/.agent-inbound.log");
+        }
+    }
+
+    private final ManagedHost host;
+    private final String containerId;
+    private final String user;
+    private final Paths paths;
+
+    public InboundAgentStart(ManagedHost host, String containerId, String user, Paths paths) {
+        this.host = host;
+        this.containerId = containerId;
+        this.user = user;
+        this.paths = paths;
+    }
+
+    /**
+     * The agent's command line: {@code java} (or {@code javaCommand}), the jar, the controller's URL, the agent's name,
+     * WebSocket mode, its work dir, and the secret's argument file. Contains no secret.
+     */
+    public static List<String> command(List<String> javaCommand, Paths paths, String url, String agentName,
+            String workDir) {
+        List<String> cmd = new ArrayList<>(javaCommand);
+        cmd.addAll(List.of("-jar", paths.jar(), "-url", url, "-name", agentName, "-webSocket", "-workDir", workDir,
+                "@" + paths.argsFile()));
+        return cmd;
+    }
+
+    /** The argument file's content: one argument per line. Refuses anything but a hex secret (no line tricks). */
+    public static byte[] secretArgs(String secret) {
+        if (secret == null || !SECRET.matcher(secret).matches()) {
+            throw new IllegalArgumentException("the agent secret is not a hex string");
+        }
+        return ("-secret\n" + secret + "\n").getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** Writes the secret file (mode 0600, owned by the agent user) and starts {@code command} detached. */
+    public void start(List<String> command, String secret, Duration timeout) throws InterruptedException {
+        ContainerExec exec = new ContainerExec(host.api());
+        exec.putFile(containerId, paths.argsFile(), secretArgs(secret), "0600", user, timeout);
+        List<String> wrapped = new ArrayList<>(List.of("sh", "-c", "log=$1; shift; exec \"$@\" >>\"$log\" 2>&1",
+                "inbound-agent", paths.log()));
+        wrapped.addAll(command);
+        String execId = host.api().execCreateCmd(containerId).withCmd(wrapped.toArray(String[]::new)).withUser(user)
+                .withAttachStdout(false).withAttachStderr(false).exec().getId();
+        try (ResultCallback.Adapter<Frame> cb = host.api().execStartCmd(execId).withDetach(true)
+                .exec(new ResultCallback.Adapter<>())) {
+            if (!cb.awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new ContainerExec.ExecTimeoutException("starting the inbound agent in "
+                        + ContainerExec.shortId(containerId) + " took longer than " + timeout.toSeconds() + " s");
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** Removes the secret file once the agent has connected (it has read its arguments by then). */
+    public void removeSecret(Duration timeout) throws InterruptedException {
+        new ContainerExec(host.api()).run(containerId, List.of("rm", "-f", paths.argsFile()), user, null, timeout);
+    }
+
+    /** The last lines of the agent process's output, for a failed launch's log. */
+    public String logTail(int lines, Duration timeout) {
+        try {
+            ContainerExec.Result r = new ContainerExec(host.api()).run(containerId,
+                    List.of("tail", "-n", String.valueOf(lines), paths.log()), user, null, timeout);
+            return r.ok() ? r.stdout() : "(no agent log: " + r.stderr().strip() + ")";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "(interrupted while reading the agent log)";
+        } catch (RuntimeException e) {
+            return "(agent log unreadable: " + e.getMessage() + ")";
+        }
+    }
+}
