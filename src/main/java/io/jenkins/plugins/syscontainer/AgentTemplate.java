@@ -25,6 +25,9 @@ public class AgentTemplate implements Describable<AgentTemplate> {
     public static final String DEFAULT_REMOTE_FS = "/home/jenkins/agent";
     /** The cache key meaning "no cache": every agent starts with a throw-away volume. */
     public static final String NO_CACHE = "none";
+    /** Launch methods: the controller attaches to an exec (default), or the agent dials in over WebSocket. */
+    public static final String LAUNCH_ATTACH = "attach";
+    public static final String LAUNCH_INBOUND_WEBSOCKET = "inboundWebSocket";
 
     private final String name;
     private String labelString = "";
@@ -40,6 +43,10 @@ public class AgentTemplate implements Describable<AgentTemplate> {
     private String cacheKey;
     private int cacheMaxVolumes = CacheSettings.DEFAULT_MAX_VOLUMES;
     private String preloadImages = "";
+    private int cacheIdleDays = (int) CacheSettings.DEFAULT_IDLE_TTL.toDays();
+    private String goldenVolume = "";
+    private boolean keepQuarantined;
+    private String launchMethod = LAUNCH_ATTACH;
     /** 0: one build, then the agent is terminated. */
     private int idleMinutes;
     private int readyTimeoutSeconds = (int) ProvisionRequest.DEFAULT_READY_TIMEOUT.toSeconds();
@@ -73,12 +80,19 @@ public class AgentTemplate implements Describable<AgentTemplate> {
 
     public CacheSettings toCacheSettings() {
         require("preloadImages", TemplateValidation.preloadImages(preloadImages));
-        return CacheSettings.DEFAULTS.withMaxVolumes(Math.max(1, cacheMaxVolumes))
-                .withPreload(TemplateValidation.lines(preloadImages));
+        require("cacheMaxVolumes", TemplateValidation.range(cacheMaxVolumes, 1, 1000));
+        require("cacheIdleDays", TemplateValidation.range(cacheIdleDays, 1, 3650));
+        require("goldenVolume", TemplateValidation.volumeName(goldenVolume));
+        return CacheSettings.DEFAULTS.withMaxVolumes(cacheMaxVolumes)
+                .withPreload(TemplateValidation.lines(preloadImages))
+                .withIdleTtl(Duration.ofDays(cacheIdleDays))
+                .withGolden(goldenVolume == null || goldenVolume.isBlank() ? null : goldenVolume.trim())
+                .withKeepQuarantined(keepQuarantined);
     }
 
     public ProvisionRequest toRequest(AgentIdentity identity) {
         require("cacheKey", TemplateValidation.cacheKey(cacheKey));
+        require("launchMethod", TemplateValidation.launchMethod(launchMethod));
         require("readyTimeoutSeconds", TemplateValidation.seconds(readyTimeoutSeconds, 5, 1800));
         return new ProvisionRequest(identity, toSpec(), getEffectiveCacheKey(), toCacheSettings(),
                 Duration.ofSeconds(readyTimeoutSeconds));
@@ -263,6 +277,49 @@ public class AgentTemplate implements Describable<AgentTemplate> {
         numExecutors = Math.max(1, v);
     }
 
+    public int getCacheIdleDays() {
+        return cacheIdleDays;
+    }
+
+    @DataBoundSetter
+    public void setCacheIdleDays(int v) {
+        cacheIdleDays = v;
+    }
+
+    public String getGoldenVolume() {
+        return goldenVolume;
+    }
+
+    @DataBoundSetter
+    public void setGoldenVolume(String v) {
+        goldenVolume = v == null ? "" : v.trim();
+    }
+
+    public boolean isKeepQuarantined() {
+        return keepQuarantined;
+    }
+
+    @DataBoundSetter
+    public void setKeepQuarantined(boolean v) {
+        keepQuarantined = v;
+    }
+
+    public String getLaunchMethod() {
+        return launchMethod;
+    }
+
+    @DataBoundSetter
+    public void setLaunchMethod(String v) {
+        launchMethod = v == null || v.isBlank() ? LAUNCH_ATTACH : v.trim();
+    }
+
+    /** The launcher for a new agent of this template on the given cloud (its URL matters to inbound agents only). */
+    hudson.slaves.ComputerLauncher newLauncher(String controllerUrl) {
+        return LAUNCH_INBOUND_WEBSOCKET.equals(launchMethod)
+                ? new InboundWebSocketLauncher(controllerUrl, launchTimeoutSeconds)
+                : new AttachLauncher(launchTimeoutSeconds);
+    }
+
     @Extension
     public static final class DescriptorImpl extends Descriptor<AgentTemplate> {
         @NonNull
@@ -326,6 +383,28 @@ public class AgentTemplate implements Describable<AgentTemplate> {
         @POST
         public FormValidation doCheckPreloadImages(@QueryParameter String value) {
             return checked(TemplateValidation.preloadImages(value));
+        }
+
+        @POST
+        public FormValidation doCheckCacheMaxVolumes(@QueryParameter long value) {
+            return checked(TemplateValidation.range(value, 1, 1000));
+        }
+
+        @POST
+        public FormValidation doCheckCacheIdleDays(@QueryParameter long value) {
+            return checked(TemplateValidation.range(value, 1, 3650));
+        }
+
+        @POST
+        public FormValidation doCheckGoldenVolume(@QueryParameter String value) {
+            return checked(TemplateValidation.volumeName(value));
+        }
+
+        public hudson.util.ListBoxModel doFillLaunchMethodItems() {
+            hudson.util.ListBoxModel m = new hudson.util.ListBoxModel();
+            m.add("Attach through an exec (no network route to the controller needed)", LAUNCH_ATTACH);
+            m.add("Inbound agent over WebSocket (the container dials the controller's URL)", LAUNCH_INBOUND_WEBSOCKET);
+            return m;
         }
 
         @POST

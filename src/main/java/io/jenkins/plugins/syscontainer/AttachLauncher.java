@@ -5,16 +5,12 @@ import hudson.Extension;
 import hudson.model.Descriptor;
 import hudson.model.TaskListener;
 import hudson.remoting.Channel;
-import hudson.remoting.Which;
 import hudson.slaves.ComputerLauncher;
 import hudson.slaves.SlaveComputer;
 import io.jenkins.plugins.syscontainer.engine.AgentContainer;
-import io.jenkins.plugins.syscontainer.engine.ContainerExec;
 import io.jenkins.plugins.syscontainer.engine.ExecStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -49,20 +45,11 @@ public class AttachLauncher extends ComputerLauncher {
     @Override
     public void launch(SlaveComputer computer, TaskListener listener) throws IOException, InterruptedException {
         PrintStream log = listener.getLogger();
-        if (!(computer.getNode() instanceof SystemContainerAgent agent)) {
-            throw new IOException("AttachLauncher only launches system container agents");
-        }
-        AgentContainer c = agent.container();
-        if (c == null) {
-            throw new IOException("the container of " + agent.getNodeName() + " no longer exists");
-        }
+        SystemContainerAgent agent = SystemContainerAgent.of(computer);
+        AgentContainer c = agent.requireContainer();
         String remoteFs = agent.getRemoteFS();
-        String jarPath = remoteFs + "/remoting.jar";
         long t = System.nanoTime();
-        byte[] jar = Files.readAllBytes(Which.jarFile(Channel.class).toPath());
-        new ContainerExec(c.host().api()).putFile(c.containerId(), jarPath, jar, "0644", AGENT_USER, Duration.ofSeconds(60));
-        log.printf("[system-container] remoting.jar (%d KiB) copied into %s in %d ms%n", jar.length / 1024,
-                agent.shortId(), (System.nanoTime() - t) / 1_000_000);
+        String jarPath = RemotingJar.copyInto(c, remoteFs, log);
         ExecStream stream = ExecStream.open(c.host().streaming(), c.containerId(),
                 List.of("java", "-jar", jarPath, "-workDir", remoteFs), AGENT_USER, bytes -> log.write(bytes, 0, bytes.length));
         CompletableFuture<Void> connected = CompletableFuture.runAsync(() -> {
@@ -89,13 +76,8 @@ public class AttachLauncher extends ComputerLauncher {
         } catch (TimeoutException | ExecutionException e) {
             connected.cancel(true);
             closeQuietly(stream);
-            if (computer instanceof SystemContainerComputer sc) {
-                sc.markAbnormal();
-            }
-            log.println("[system-container] the agent did not connect" + (e instanceof TimeoutException
-                    ? " within " + timeoutSeconds + " s" : ": " + e.getCause()));
-            log.println(agent.cloud() == null ? "" : agent.cloud().engine().diagnostics(c));
-            throw new IOException("launching " + agent.getNodeName() + " failed", e);
+            throw RemotingJar.launchFailed(agent, c, computer, log, e instanceof TimeoutException
+                    ? "no channel within " + timeoutSeconds + " s" : String.valueOf(e.getCause()), e);
         }
     }
 

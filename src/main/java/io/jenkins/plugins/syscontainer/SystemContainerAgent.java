@@ -36,7 +36,7 @@ public class SystemContainerAgent extends AbstractCloudSlave {
 
     SystemContainerAgent(String name, AgentTemplate t, String cloudName, AgentContainer c, List<String> log)
             throws Descriptor.FormException, IOException {
-        super(name, t.getRemoteFs(), new AttachLauncher(t.getLaunchTimeoutSeconds()));
+        super(name, t.getRemoteFs(), t.newLauncher(SystemContainerCloud.controllerUrl(cloudName)));
         this.cloudName = cloudName;
         this.templateName = t.getName();
         this.hostName = c.hostName();
@@ -86,6 +86,23 @@ public class SystemContainerAgent extends AbstractCloudSlave {
             container = null; // the host was removed from the cloud: the reaper of that host's new owner, if any, cleans up
         }
         return container;
+    }
+
+    /** The agent a launcher is asked to connect; only system container agents can be. */
+    static SystemContainerAgent of(hudson.slaves.SlaveComputer computer) throws IOException {
+        if (computer.getNode() instanceof SystemContainerAgent agent) {
+            return agent;
+        }
+        throw new IOException("this launcher only launches system container agents, not " + computer.getName());
+    }
+
+    /** {@link #container()}, or an error saying the container is gone. */
+    AgentContainer requireContainer() throws IOException {
+        AgentContainer c = container();
+        if (c == null) {
+            throw new IOException("the container " + shortId() + " of " + getNodeName() + " no longer exists");
+        }
+        return c;
     }
 
     @Override

@@ -30,6 +30,7 @@ public class SystemContainerAgentStep extends Step {
     private String preloadImages;
     private Integer readyTimeoutSeconds;
     private Integer launchTimeoutSeconds;
+    private String launchMethod;
 
     @DataBoundConstructor
     public SystemContainerAgentStep() {
@@ -54,6 +55,10 @@ public class SystemContainerAgentStep extends Step {
             t.setPreloadImages(base.getPreloadImages());
             t.setReadyTimeoutSeconds(base.getReadyTimeoutSeconds());
             t.setLaunchTimeoutSeconds(base.getLaunchTimeoutSeconds());
+            t.setCacheIdleDays(base.getCacheIdleDays());
+            t.setGoldenVolume(base.getGoldenVolume()); // an administrator's choice; a pipeline cannot name one
+            t.setKeepQuarantined(base.isKeepQuarantined());
+            t.setLaunchMethod(base.getLaunchMethod());
         } else {
             t.setCacheKey(AgentTemplate.NO_CACHE);
         }
@@ -86,6 +91,9 @@ public class SystemContainerAgentStep extends Step {
         }
         if (launchTimeoutSeconds != null) {
             t.setLaunchTimeoutSeconds(launchTimeoutSeconds);
+        }
+        if (launchMethod != null) {
+            t.setLaunchMethod(launchMethod);
         }
         t.setMode(hudson.model.Node.Mode.EXCLUSIVE); // only this step's body runs there
         t.setIdleMinutes(0);
@@ -223,6 +231,15 @@ public class SystemContainerAgentStep extends Step {
     @DataBoundSetter
     public void setLaunchTimeoutSeconds(Integer v) {
         launchTimeoutSeconds = v;
+    }
+
+    public String getLaunchMethod() {
+        return launchMethod;
+    }
+
+    @DataBoundSetter
+    public void setLaunchMethod(String v) {
+        launchMethod = blankToNull(v);
     }
 
     private static String blankToNull(String v) {

@@ -41,6 +41,8 @@ public class SystemContainerCloud extends Cloud {
     private int maxAgents = 20;
     private String allowedRuntimes = "sysbox-runc";
     private int reaperGraceMinutes = 10;
+    /** The URL inbound agents dial; empty: Jenkins' own URL. */
+    private String jenkinsUrl = "";
 
     @DataBoundConstructor
     public SystemContainerCloud(String name) {
@@ -64,6 +66,13 @@ public class SystemContainerCloud extends Cloud {
      */
     static String scope(String cloudName) {
         return Jenkins.get().getLegacyInstanceId() + "." + cloudName;
+    }
+
+    /** The controller URL for inbound agents of the named cloud (see {@link InboundWebSocketLauncher#controllerUrl}). */
+    static String controllerUrl(String cloudName) {
+        String configured = Jenkins.get().getCloud(cloudName) instanceof SystemContainerCloud c ? c.jenkinsUrl : null;
+        return InboundWebSocketLauncher.controllerUrl(configured, System.getProperty("jenkins.agent.inboundUrl"),
+                Jenkins.get().getRootUrl());
     }
 
     AgentTemplate template(String templateName) {
@@ -165,6 +174,15 @@ public class SystemContainerCloud extends Cloud {
         reaperGraceMinutes = Math.max(1, v);
     }
 
+    public String getJenkinsUrl() {
+        return jenkinsUrl;
+    }
+
+    @DataBoundSetter
+    public void setJenkinsUrl(String v) {
+        jenkinsUrl = v == null ? "" : v.trim();
+    }
+
     @Extension
     @Symbol("systemContainer")
     public static final class DescriptorImpl extends Descriptor<Cloud> {
@@ -178,6 +196,18 @@ public class SystemContainerCloud extends Cloud {
         public FormValidation doCheckMaxAgents(@QueryParameter int value) {
             Jenkins.get().checkPermission(Jenkins.ADMINISTER);
             return value >= 0 ? FormValidation.ok() : FormValidation.error("must not be negative (0 means no cap)");
+        }
+
+        @POST
+        public FormValidation doCheckJenkinsUrl(@QueryParameter String value) {
+            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+            if (value == null || value.isBlank()) {
+                return Jenkins.get().getRootUrl() == null
+                        ? FormValidation.warning("empty and Jenkins' own URL is not set: inbound agents cannot connect")
+                        : FormValidation.ok();
+            }
+            return value.trim().matches("https?://[^\\s/]+(/\\S*)?") ? FormValidation.ok()
+                    : FormValidation.error("must be an http:// or https:// URL, such as http://jenkins.internal:8080/");
         }
 
         /** "Test connection" for one host: the engine's host probe, each check with pass/warn/fail. */

@@ -50,6 +50,22 @@ public final class TemplateValidation {
         return v >= min && v <= max ? null : "must be between " + min + " and " + max + " seconds";
     }
 
+    public static String range(long v, long min, long max) {
+        return v >= min && v <= max ? null : "must be between " + min + " and " + max;
+    }
+
+    /** An existing Docker volume's name, or empty for none. */
+    public static String volumeName(String v) {
+        return v == null || v.isBlank() || CACHE_KEY.matcher(v.trim()).matches() ? null
+                : "must be a Docker volume name: 1-64 letters, digits, '_', '.' or '-'";
+    }
+
+    public static String launchMethod(String v) {
+        return v == null || v.isBlank() || AgentTemplate.LAUNCH_ATTACH.equals(v.trim())
+                || AgentTemplate.LAUNCH_INBOUND_WEBSOCKET.equals(v.trim()) ? null
+                : "must be '" + AgentTemplate.LAUNCH_ATTACH + "' or '" + AgentTemplate.LAUNCH_INBOUND_WEBSOCKET + "'";
+    }
+
     public static String nonNegative(long v) {
         return v >= 0 ? null : "must not be negative";
     }

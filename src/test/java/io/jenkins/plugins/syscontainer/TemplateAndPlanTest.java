@@ -85,6 +85,45 @@ class TemplateAndPlanTest {
     }
 
     @Test
+    void cacheAndLaunchSettingsReachTheEngineAndAreChecked() {
+        AgentTemplate t = new AgentTemplate("node");
+        assertEquals(io.jenkins.plugins.syscontainer.engine.CacheSettings.DEFAULT_IDLE_TTL, t.toRequest(ID).cache().idleTtl(), "defaults: 7 days");
+        assertNull(t.toRequest(ID).cache().goldenVolume());
+        assertFalse(t.toRequest(ID).cache().keepQuarantined());
+        t.setCacheIdleDays(2);
+        t.setGoldenVolume(" node-golden ");
+        t.setKeepQuarantined(true);
+        t.setLaunchMethod(AgentTemplate.LAUNCH_INBOUND_WEBSOCKET);
+        var cache = t.toRequest(ID).cache();
+        assertEquals(Duration.ofDays(2), cache.idleTtl());
+        assertEquals("node-golden", cache.goldenVolume());
+        assertTrue(cache.keepQuarantined());
+        t.setCacheIdleDays(0);
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> t.toRequest(ID)).getMessage().startsWith("field 'cacheIdleDays'"));
+        t.setCacheIdleDays(7);
+        t.setGoldenVolume("../etc");
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> t.toRequest(ID)).getMessage().startsWith("field 'goldenVolume'"));
+        t.setGoldenVolume("");
+        t.setCacheMaxVolumes(0);
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> t.toRequest(ID)).getMessage().startsWith("field 'cacheMaxVolumes'"));
+        t.setCacheMaxVolumes(2);
+        t.setLaunchMethod("ssh");
+        assertEquals("field 'launchMethod': must be 'attach' or 'inboundWebSocket'",
+                assertThrows(IllegalArgumentException.class, () -> t.toRequest(ID)).getMessage());
+        t.setLaunchMethod(null);
+        assertEquals(AgentTemplate.LAUNCH_ATTACH, t.getLaunchMethod());
+    }
+
+    /** The controller URL an inbound agent dials: the cloud's setting, then the system property, then the root URL. */
+    @Test
+    void inboundAgentsDialTheConfiguredUrlFirst() {
+        assertEquals("http://cloud/", InboundWebSocketLauncher.controllerUrl(" http://cloud/ ", "http://prop/", "http://root/"));
+        assertEquals("http://prop/", InboundWebSocketLauncher.controllerUrl("", "http://prop/", "http://root/"));
+        assertEquals("http://root/", InboundWebSocketLauncher.controllerUrl(null, null, "http://root/"));
+        assertNull(InboundWebSocketLauncher.controllerUrl(null, " ", null));
+    }
+
+    @Test
     void formChecks() {
         assertNull(TemplateValidation.image("system-container-agent:latest"));
         assertNotNull(TemplateValidation.image(""));
