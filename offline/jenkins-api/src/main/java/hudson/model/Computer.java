@@ -31,6 +31,7 @@ public abstract class Computer extends Actionable implements AccessControlled, E
     }
 
     public static final java.util.concurrent.ExecutorService threadPoolForRemoting = null;
+    public static final hudson.security.Permission CONFIGURE = null;
 
     public boolean isOffline() {
         throw new UnsupportedOperationException("facade");

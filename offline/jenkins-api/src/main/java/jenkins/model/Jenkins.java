@@ -56,6 +56,10 @@ public class Jenkins extends AbstractCIBase implements AccessControlled {
         throw new UnsupportedOperationException("facade");
     }
 
+    public boolean updateNode(Node n) throws IOException {
+        throw new UnsupportedOperationException("facade");
+    }
+
     public void addNode(Node n) throws IOException {
         throw new UnsupportedOperationException("facade");
     }

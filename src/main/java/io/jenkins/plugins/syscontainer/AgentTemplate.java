@@ -47,6 +47,8 @@ public class AgentTemplate implements Describable<AgentTemplate> {
     private String goldenVolume = "";
     private boolean keepQuarantined;
     private String launchMethod = LAUNCH_ATTACH;
+    /** Whether a pipeline's systemContainerAgent step may name this template (and lease its cache volumes). */
+    private boolean allowInPipelines;
     /** 0: one build, then the agent is terminated. */
     private int idleMinutes;
     private int readyTimeoutSeconds = (int) ProvisionRequest.DEFAULT_READY_TIMEOUT.toSeconds();
@@ -311,6 +313,15 @@ public class AgentTemplate implements Describable<AgentTemplate> {
     @DataBoundSetter
     public void setLaunchMethod(String v) {
         launchMethod = v == null || v.isBlank() ? LAUNCH_ATTACH : v.trim();
+    }
+
+    public boolean isAllowInPipelines() {
+        return allowInPipelines;
+    }
+
+    @DataBoundSetter
+    public void setAllowInPipelines(boolean v) {
+        allowInPipelines = v;
     }
 
     /** The launcher for a new agent of this template on the given cloud (its URL matters to inbound agents only). */

@@ -11,46 +11,112 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * One engine per cloud, kept across the cloud object's re-creation on every configuration save and replaced (the old
- * one closed) only when the hosts or the runtime allowlist change. A new engine recovers its state from Docker, so
- * leases and host slots of running agents are never lost.
+ * one closed) only when the hosts, their timeouts or the runtime allowlist change. A new engine recovers its state
+ * from Docker, so leases and host slots of running agents are never lost. That recovery talks to every host, so it
+ * runs on a thread of its own, never under a lock: Jenkins' provisioner asks with {@link #ifReady} and is told "not
+ * yet" instead of waiting; other callers (terminate, launch, reaper, the step) wait with {@link #get}.
  */
 final class CloudEngines {
     private static final Logger LOG = Logger.getLogger(CloudEngines.class.getName());
     private static final Map<String, Entry> ENGINES = new HashMap<>();
+    private static final ExecutorService BUILDER = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "system-container-agents engine recovery");
+        t.setDaemon(true);
+        return t;
+    });
 
-    private record Entry(String fingerprint, SystemContainerEngine engine) {
+    private record Entry(String fingerprint, CompletableFuture<SystemContainerEngine> engine) {
+    }
+
+    /** What an engine is built from. */
+    record Config(String controllerId, List<DockerHost> hosts, Set<String> runtimes, Path ledger) {
+        String fingerprint() {
+            return controllerId + "|" + hosts + "|" + hosts.stream().map(h -> h.maxAgents() + "/" + h.connectTimeout()
+                    + "/" + h.responseTimeout() + "/" + (h.tls() == null ? 0 : h.tls().hashCode())).toList()
+                    + "|" + runtimes;
+        }
     }
 
     private CloudEngines() {
     }
 
-    static synchronized SystemContainerEngine get(String cloud, String controllerId, List<DockerHost> hosts,
-            Set<String> runtimes, Path ledger) {
-        String fingerprint = controllerId + "|" + hosts + "|" + hosts.stream().map(h -> h.maxAgents() + "/"
-                + h.connectTimeout() + "/" + h.responseTimeout() + "/" + (h.tls() == null ? 0 : h.tls().hashCode())).toList()
-                + "|" + runtimes;
-        Entry e = ENGINES.get(cloud);
-        if (e != null && e.fingerprint().equals(fingerprint)) {
-            return e.engine();
+    /** The cloud's engine, waiting for it to be built or recovered if needed; throws if that failed. */
+    static SystemContainerEngine get(String cloud, Config config) {
+        CompletableFuture<SystemContainerEngine> f = future(cloud, config);
+        try {
+            return f.join();
+        } catch (CompletionException e) {
+            forget(cloud, f);
+            throw e.getCause() instanceof RuntimeException r ? r : e;
         }
-        if (e != null) {
-            close(e.engine());
-        }
-        SystemContainerEngine engine = new SystemContainerEngine(controllerId, hosts, new SecurityPolicy(runtimes),
-                new CacheLedger(ledger), Clock.systemUTC(), null);
-        engine.recover();
-        ENGINES.put(cloud, new Entry(fingerprint, engine));
-        return engine;
     }
 
-    static synchronized SystemContainerEngine existing(String cloud) {
-        Entry e = ENGINES.get(cloud);
-        return e == null ? null : e.engine();
+    /** The cloud's engine if it is built and recovered; otherwise starts that in the background and returns null. */
+    static SystemContainerEngine ifReady(String cloud, Config config) {
+        CompletableFuture<SystemContainerEngine> f = future(cloud, config);
+        if (!f.isDone()) {
+            return null;
+        }
+        if (f.isCompletedExceptionally()) {
+            forget(cloud, f); // built again on the next call
+            try {
+                f.join();
+            } catch (CompletionException e) {
+                LOG.log(Level.WARNING, "the engine of cloud " + cloud + " could not be built", e.getCause());
+            }
+            return null;
+        }
+        return f.join();
+    }
+
+    static SystemContainerEngine existing(String cloud) {
+        synchronized (ENGINES) {
+            Entry e = ENGINES.get(cloud);
+            return e == null || !e.engine().isDone() || e.engine().isCompletedExceptionally() ? null : e.engine().join();
+        }
+    }
+
+    private static CompletableFuture<SystemContainerEngine> future(String cloud, Config config) {
+        String fingerprint = config.fingerprint();
+        synchronized (ENGINES) {
+            Entry e = ENGINES.get(cloud);
+            if (e != null && e.fingerprint().equals(fingerprint)) {
+                return e.engine();
+            }
+            CompletableFuture<SystemContainerEngine> replaced = e == null ? null : e.engine();
+            CompletableFuture<SystemContainerEngine> f = CompletableFuture.supplyAsync(() -> {
+                if (replaced != null) {
+                    replaced.thenAccept(CloudEngines::close);
+                }
+                SystemContainerEngine engine = new SystemContainerEngine(config.controllerId(), config.hosts(),
+                        new SecurityPolicy(config.runtimes()), new CacheLedger(config.ledger()), Clock.systemUTC(), null);
+                long t = System.nanoTime();
+                engine.recover();
+                LOG.info(() -> "engine of cloud " + cloud + " recovered its state from " + config.hosts().size()
+                        + " host(s) in " + (System.nanoTime() - t) / 1_000_000 + " ms");
+                return engine;
+            }, BUILDER);
+            ENGINES.put(cloud, new Entry(fingerprint, f));
+            return f;
+        }
+    }
+
+    private static void forget(String cloud, CompletableFuture<SystemContainerEngine> failed) {
+        synchronized (ENGINES) {
+            Entry e = ENGINES.get(cloud);
+            if (e != null && e.engine() == failed) {
+                ENGINES.remove(cloud);
+            }
+        }
     }
 
     private static void close(SystemContainerEngine engine) {

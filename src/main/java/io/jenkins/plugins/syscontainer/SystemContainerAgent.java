@@ -32,6 +32,9 @@ public class SystemContainerAgent extends AbstractCloudSlave {
     private final String containerId;
     private final String cacheVolume;
     private final List<String> provisioningLog;
+    /** A build was taken (one-shot agents take no other); saved with the node so a restart keeps it. */
+    private volatile boolean used;
+    private volatile boolean stepBodyStarted;
     private transient AgentContainer container;
 
     SystemContainerAgent(String name, AgentTemplate t, String cloudName, AgentContainer c, List<String> log)
@@ -86,6 +89,38 @@ public class SystemContainerAgent extends AbstractCloudSlave {
             container = null; // the host was removed from the cloud: the reaper of that host's new owner, if any, cleans up
         }
         return container;
+    }
+
+    boolean isUsed() {
+        return used;
+    }
+
+    void markUsed() {
+        if (!used) {
+            used = true;
+            persist("took its build; after a restart it could take another");
+        }
+    }
+
+    /** Whether the systemContainerAgent step that made this agent has started its body on it. */
+    boolean isStepBodyStarted() {
+        return stepBodyStarted;
+    }
+
+    void markStepBodyStarted() {
+        if (!stepBodyStarted) {
+            stepBodyStarted = true;
+            persist("started its step's body; after a restart the step would take it as never started");
+        }
+    }
+
+    private void persist(String what) {
+        try {
+            Jenkins.get().updateNode(this);
+        } catch (IOException e) {
+            java.util.logging.Logger.getLogger(SystemContainerAgent.class.getName()).log(java.util.logging.Level.WARNING,
+                    "could not save that " + getNodeName() + " " + what, e);
+        }
     }
 
     /** The agent a launcher is asked to connect; only system container agents can be. */

@@ -101,6 +101,22 @@ public class SystemContainerAgentStep extends Step {
     }
 
     /**
+     * Why the step may not start from the template its {@code label} names, or null. A template is offered to
+     * pipelines only when an administrator allowed it: its settings (a golden volume, preloaded images) and above all
+     * its cache volumes, which its other agents share, are not for any Jenkinsfile to use.
+     */
+    static String templateProblem(String cloudName, String label, AgentTemplate base) {
+        if (label == null) {
+            return null;
+        }
+        if (base == null) {
+            return "argument 'label': cloud '" + cloudName + "' has no template named '" + label + "'";
+        }
+        return base.isAllowInPipelines() ? null : "argument 'label': template '" + label + "' of cloud '" + cloudName
+                + "' is not offered to pipelines (an administrator can tick 'Usable by the systemContainerAgent step')";
+    }
+
+    /**
      * A cache key named by a pipeline is private to its job: prefixed with a digest of the job's full name, so that a
      * Jenkinsfile (say, of an untrusted branch of another project) cannot lease the volumes, and plant images in
      * them, of another job or of an administrator's template. "none" stays "none".

@@ -70,9 +70,9 @@ public class SystemContainerAgentStepExecution extends StepExecution {
         PrintStream log = listener.getLogger();
         SystemContainerCloud cloud = findCloud(step.getCloud());
         AgentTemplate base = step.getLabel() == null ? null : cloud.template(step.getLabel());
-        if (step.getLabel() != null && base == null) {
-            throw new AbortException("systemContainerAgent: argument 'label': cloud '" + cloud.name + "' has no template named '"
-                    + step.getLabel() + "'");
+        String refused = SystemContainerAgentStep.templateProblem(cloud.name, step.getLabel(), base);
+        if (refused != null) {
+            throw new AbortException("systemContainerAgent: " + refused);
         }
         AgentTemplate t;
         try {
@@ -121,6 +121,7 @@ public class SystemContainerAgentStepExecution extends StepExecution {
             if (ws == null) {
                 throw new AbortException("agent " + agentName + " has no workspace root");
             }
+            agent.markStepBodyStarted(); // saved with the node: how onResume tells a started body from one never begun
             listener.getLogger().println("[system-container] running the body on " + agentName);
             getContext().newBodyInvoker()
                     // As the node step does: the computer and the workspace; Jenkins derives the node and a launcher
@@ -164,12 +165,24 @@ public class SystemContainerAgentStepExecution extends StepExecution {
         getContext().onFailure(cause);
     }
 
+    /**
+     * After a restart: a running body resumes by itself. If the agent is gone, or Jenkins stopped between adding the
+     * agent and starting the body (the agent says whether it started), the step fails now instead of waiting forever;
+     * a container provisioned but never added as a node is removed by the reaper.
+     */
     @Override
     public void onResume() {
-        Node n = agentName == null ? null : Jenkins.get().getNode(agentName);
-        if (n == null && agentName != null) {
+        if (agentName == null) {
+            return;
+        }
+        Node n = Jenkins.get().getNode(agentName);
+        if (n == null) {
             getContext().onFailure(new AbortException("systemContainerAgent: agent " + agentName
                     + " is gone after the restart"));
+        } else if (n instanceof SystemContainerAgent a && !a.isStepBodyStarted()) {
+            terminate(agentName);
+            getContext().onFailure(new AbortException("systemContainerAgent: Jenkins restarted before the body started on "
+                    + agentName + "; the agent was terminated, run the build again"));
         }
     }
 

@@ -28,9 +28,9 @@ import org.kohsuke.stapler.verb.POST;
 
 /**
  * The cloud that provisions Sysbox system containers as Jenkins agents. {@link #provision} decides from live state how
- * many agents to start and returns futures that do the work on a thread of their own. It makes no Docker call once
- * the cloud's engine exists; building the engine (first use, or after a change of hosts) still recovers state from
- * Docker on the calling thread, which is a known gap.
+ * many agents to start and returns futures that do the work on a thread of their own. It makes no Docker call: the
+ * engine's recovery of state from Docker (on first use, or after a change of hosts) runs in the background, and until
+ * it is done provisioning waits for the next pass.
  */
 public class SystemContainerCloud extends Cloud {
     private static final Logger LOG = Logger.getLogger(SystemContainerCloud.class.getName());
@@ -49,14 +49,18 @@ public class SystemContainerCloud extends Cloud {
         super(name);
     }
 
-    /** This cloud's engine, built from the configuration on first use and shared until the hosts change. */
+    /** This cloud's engine, built from the configuration on first use and shared until the hosts change; may wait. */
     SystemContainerEngine engine() {
+        return CloudEngines.get(name, engineConfig());
+    }
+
+    private CloudEngines.Config engineConfig() {
         List<DockerHost> hs = new ArrayList<>();
         for (DockerHostEntry h : hosts) {
             hs.add(h.toDockerHost(h.resolveTls()));
         }
         Jenkins j = Jenkins.get();
-        return CloudEngines.get(name, scope(name), hs, getRuntimeSet(),
+        return new CloudEngines.Config(scope(name), hs, getRuntimeSet(),
                 j.getRootDir().toPath().resolve("system-container-agents").resolve(name + ".ledger"));
     }
 
@@ -106,9 +110,13 @@ public class SystemContainerCloud extends Cloud {
         }
         SystemContainerEngine engine;
         try {
-            engine = engine();
+            engine = CloudEngines.ifReady(name, engineConfig());
         } catch (RuntimeException e) {
             LOG.warning("cloud " + name + " cannot provision: " + e.getMessage());
+            return List.of();
+        }
+        if (engine == null) {
+            LOG.fine(() -> "cloud " + name + ": the engine is still recovering its state; provisioning on the next pass");
             return List.of();
         }
         List<SystemContainerAgent> ours = SystemContainerAgent.all(name);

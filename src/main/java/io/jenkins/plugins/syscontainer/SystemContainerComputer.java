@@ -1,11 +1,17 @@
 package io.jenkins.plugins.syscontainer;
 
+import edu.umd.cs.findbugs.annotations.NonNull;
+import hudson.security.Permission;
 import hudson.slaves.AbstractCloudComputer;
+import org.springframework.security.access.AccessDeniedException;
 
-/** The computer of a {@link SystemContainerAgent}; remembers whether the agent ended abnormally. */
+/**
+ * The computer of a {@link SystemContainerAgent}; remembers whether the agent ended abnormally. Its node cannot be
+ * reconfigured: an agent is made from its cloud's template, and a configuration saved on the agent would be lost with
+ * it (and cannot be bound back, the agent having no form constructor), so CONFIGURE is refused.
+ */
 public class SystemContainerComputer extends AbstractCloudComputer<SystemContainerAgent> {
     private volatile boolean abnormal;
-    private volatile boolean used;
     private final long createdAt = System.currentTimeMillis();
 
     public SystemContainerComputer(SystemContainerAgent agent) {
@@ -21,16 +27,34 @@ public class SystemContainerComputer extends AbstractCloudComputer<SystemContain
         return abnormal;
     }
 
+    /** Records, on the saved node, that a build was taken: a one-shot agent takes no other, even after a restart. */
     void markUsed() {
-        used = true;
+        SystemContainerAgent agent = getNode();
+        if (agent != null) {
+            agent.markUsed();
+        }
     }
 
     boolean isUsed() {
-        return used;
+        SystemContainerAgent agent = getNode();
+        return agent != null && agent.isUsed();
     }
 
-    /** Milliseconds since this computer was created (the agent was added to Jenkins). */
+    /** Milliseconds since this computer was created (the agent was added to Jenkins, or Jenkins restarted). */
     long age() {
         return System.currentTimeMillis() - createdAt;
+    }
+
+    @Override
+    public boolean hasPermission(@NonNull Permission permission) {
+        return permission != CONFIGURE && super.hasPermission(permission);
+    }
+
+    @Override
+    public void checkPermission(@NonNull Permission permission) {
+        if (permission == CONFIGURE) {
+            throw new AccessDeniedException("system container agents are configured through their cloud's template");
+        }
+        super.checkPermission(permission);
     }
 }

@@ -27,6 +27,37 @@ class StepArgumentsTest {
     }
 
     @Test
+    void aTemplateIsUsableByPipelinesOnlyWhenAllowed() {
+        assertNull(SystemContainerAgentStep.templateProblem("ci", null, null), "no label: ad-hoc template");
+        assertEquals("argument 'label': cloud 'ci' has no template named 'x'",
+                SystemContainerAgentStep.templateProblem("ci", "x", null));
+        AgentTemplate base = new AgentTemplate("maven");
+        assertTrue(SystemContainerAgentStep.templateProblem("ci", "maven", base).contains("not offered to pipelines"));
+        base.setAllowInPipelines(true);
+        assertNull(SystemContainerAgentStep.templateProblem("ci", "maven", base));
+    }
+
+    @Test
+    void aTemplatesAdministratorSettingsCarryOverToTheStep() {
+        AgentTemplate base = new AgentTemplate("node");
+        base.setGoldenVolume("node-golden");
+        base.setCacheIdleDays(3);
+        base.setKeepQuarantined(true);
+        base.setLaunchMethod(AgentTemplate.LAUNCH_INBOUND_WEBSOCKET);
+        AgentTemplate t = new SystemContainerAgentStep().toTemplate(base);
+        ProvisionRequest r = t.toRequest(ID);
+        assertEquals("node-golden", r.cache().goldenVolume());
+        assertEquals(java.time.Duration.ofDays(3), r.cache().idleTtl());
+        assertTrue(r.cache().keepQuarantined());
+        assertEquals(AgentTemplate.LAUNCH_INBOUND_WEBSOCKET, t.getLaunchMethod());
+        SystemContainerAgentStep step = new SystemContainerAgentStep();
+        step.setLaunchMethod("attach");
+        assertEquals(AgentTemplate.LAUNCH_ATTACH, step.toTemplate(base).getLaunchMethod());
+        assertNull(new SystemContainerAgentStep().toTemplate(null).toRequest(ID).cache().goldenVolume(),
+                "a pipeline cannot name a golden volume");
+    }
+
+    @Test
     void argumentsOverrideTheNamedTemplate() {
         AgentTemplate base = new AgentTemplate("maven");
         base.setImage("agents/maven:3");
