@@ -14,6 +14,16 @@ public class PersistedList<T> extends AbstractList<T> {
         throw new UnsupportedOperationException("facade");
     }
 
+    @Override
+    public boolean add(T item) {
+        throw new UnsupportedOperationException("facade");
+    }
+
+    @Override
+    public void clear() {
+        throw new UnsupportedOperationException("facade");
+    }
+
     public <U extends T> List<U> getAll(Class<U> type) {
         throw new UnsupportedOperationException("facade");
     }

@@ -9,7 +9,9 @@ import hudson.model.Descriptor;
 import hudson.model.Hudson;
 import hudson.model.Node;
 import hudson.security.AccessControlled;
+import hudson.security.AuthorizationStrategy;
 import hudson.security.Permission;
+import hudson.security.SecurityRealm;
 import hudson.slaves.Cloud;
 import hudson.slaves.NodeDescriptor;
 import hudson.util.DescribableList;
@@ -87,5 +89,23 @@ public class Jenkins extends AbstractCIBase implements AccessControlled {
         throw new UnsupportedOperationException("facade");
     }
 
+    public <T extends Descriptor> T getDescriptorByType(Class<T> type) {
+        throw new UnsupportedOperationException("facade");
+    }
+
+    public void setSecurityRealm(@CheckForNull SecurityRealm securityRealm) {
+        throw new UnsupportedOperationException("facade");
+    }
+
+    public void setAuthorizationStrategy(@CheckForNull AuthorizationStrategy a) {
+        throw new UnsupportedOperationException("facade");
+    }
+
+    public synchronized void save() throws IOException {
+        throw new UnsupportedOperationException("facade");
+    }
+
     public static final Permission ADMINISTER = null;
+
+    public static final Permission READ = null;
 }

@@ -1,0 +1,92 @@
+package io.jenkins.plugins.syscontainer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import hudson.model.Node;
+import hudson.model.User;
+import hudson.security.ACL;
+import hudson.security.ACLContext;
+import hudson.util.FormValidation;
+import java.util.List;
+import jenkins.model.Jenkins;
+import org.junit.jupiter.api.Test;
+import org.jvnet.hudson.test.JenkinsRule;
+import org.jvnet.hudson.test.MockAuthorizationStrategy;
+import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
+import org.springframework.security.access.AccessDeniedException;
+
+/** The cloud's configuration page keeps every field; the template form checks tell good values from bad ones. */
+@WithJenkins
+class CloudConfigJenkinsTest {
+    /** Two hosts and two templates, with values other than the defaults wherever the form has a field. */
+    static SystemContainerCloud cloud() {
+        DockerHostEntry tls = new DockerHostEntry("build-1", "tcp://build-1.example.com:2376");
+        tls.setCredentialsId("build-1-docker-tls");
+        tls.setMaxAgents(7);
+        tls.setCacheBudgetGb(250);
+        tls.setConnectTimeoutSeconds(9);
+        tls.setResponseTimeoutSeconds(90);
+        DockerHostEntry local = new DockerHostEntry("local", "unix:///run/docker-2.sock");
+        local.setMaxAgents(3);
+        AgentTemplate docker = new AgentTemplate("docker");
+        docker.setLabelString("docker linux");
+        docker.setImage("registry.example.com/ci/agent:7");
+        docker.setCpus(3.5);
+        docker.setMemoryMb(6144);
+        docker.setPidsLimit(8192);
+        docker.setCacheKey("shared");
+        docker.setCacheMaxVolumes(6);
+        docker.setIdleMinutes(15);
+        docker.setNumExecutors(2);
+        docker.setInstanceCap(5);
+        AgentTemplate maven = new AgentTemplate("maven");
+        maven.setMode(Node.Mode.NORMAL);
+        maven.setRuntime("sysbox-runc-2");
+        maven.setEnv("MAVEN_OPTS=-Xmx2g");
+        maven.setPreloadImages("maven:3-eclipse-temurin-21");
+        maven.setRemoteFs("/srv/agent");
+        maven.setCacheKey("none");
+        maven.setReadyTimeoutSeconds(90);
+        maven.setLaunchTimeoutSeconds(300);
+        SystemContainerCloud c = new SystemContainerCloud("sysbox");
+        c.setHosts(List.of(tls, local));
+        c.setTemplates(List.of(docker, maven));
+        c.setMaxAgents(12);
+        c.setAllowedRuntimes("sysbox-runc,sysbox-runc-2");
+        c.setReaperGraceMinutes(25);
+        return c;
+    }
+
+    @Test
+    void theConfigurationPageKeepsEveryField(JenkinsRule r) throws Exception {
+        SystemContainerCloud before = cloud();
+        r.jenkins.clouds.add(before);
+        r.jenkins.save();
+        // JenkinsRule.configRoundtrip(Cloud) still posts to configureClouds/, which Jenkins 2.555 no longer has.
+        r.submit(r.createWebClient().goTo("cloud/sysbox/configure").getFormByName("config"));
+        SystemContainerCloud after = (SystemContainerCloud) r.jenkins.getCloud("sysbox");
+        assertNotSame(before, after, "the form was not submitted");
+        r.assertEqualDataBoundBeans(before, after);
+    }
+
+    @Test
+    @SuppressWarnings("try") // the ACLContexts are only closed
+    void templateFormChecksAreForAdministratorsAndNameBadValues(JenkinsRule r) {
+        r.jenkins.setSecurityRealm(r.createDummySecurityRealm());
+        r.jenkins.setAuthorizationStrategy(new MockAuthorizationStrategy()
+                .grant(Jenkins.ADMINISTER).everywhere().to("admin")
+                .grant(Jenkins.READ).everywhere().to("dev"));
+        AgentTemplate.DescriptorImpl d = r.jenkins.getDescriptorByType(AgentTemplate.DescriptorImpl.class);
+        try (ACLContext as = ACL.as(User.getById("admin", true))) {
+            assertEquals(FormValidation.Kind.OK, d.doCheckImage("registry.example.com/ci/agent:7").kind);
+            assertEquals(FormValidation.Kind.ERROR, d.doCheckImage("bad image!!").kind);
+            assertEquals(FormValidation.Kind.OK, d.doCheckMemoryMb(4096).kind);
+            assertEquals(FormValidation.Kind.ERROR, d.doCheckMemoryMb(10).kind);
+        }
+        try (ACLContext as = ACL.as(User.getById("dev", true))) {
+            assertThrows(AccessDeniedException.class, () -> d.doCheckImage("debian:13"));
+        }
+    }
+}
