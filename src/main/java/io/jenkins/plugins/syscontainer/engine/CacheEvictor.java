@@ -10,9 +10,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Keeps each host's cache volumes within bounds: idle volumes past their pool's time-to-live go, and while a host's
- * volumes together exceed its size budget, the least recently used idle volume goes. Only idle volumes are ever
- * evicted; a leased one is never touched, even when it alone is over budget. Sizes come from Docker's disk-usage
+ * Keeps each host's cache volumes within bounds: idle volumes, and quarantined ones kept for inspection, go once past
+ * their pool's time-to-live; while a host's volumes together exceed its size budget, kept quarantined volumes go
+ * first, then the least recently used idle one. A leased volume is never touched, even when it alone is over budget. Sizes come from Docker's disk-usage
  * report, refreshed at most once per {@code sizeRefresh}.
  */
 public final class CacheEvictor {
@@ -43,7 +43,7 @@ public final class CacheEvictor {
         List<String> evicted = new ArrayList<>();
         for (CacheVolumePool.Pool p : pool.poolsOn(host.name())) {
             for (CacheVolume v : snapshot(p)) {
-                if (v.state == State.IDLE && v.lastUsed.plus(p.settings.idleTtl()).isBefore(now) && evict(host, p, v)) {
+                if (v.state != State.LEASED && v.lastUsed.plus(p.settings.idleTtl()).isBefore(now) && evict(host, p, v)) {
                     evicted.add(v.name);
                 }
             }
@@ -54,7 +54,7 @@ public final class CacheEvictor {
             CacheVolume lru = null;
             for (CacheVolumePool.Pool p : pool.poolsOn(host.name())) {
                 for (CacheVolume v : snapshot(p)) {
-                    if (v.state == State.IDLE && (lru == null || v.lastUsed.isBefore(lru.lastUsed))) {
+                    if (v.state != State.LEASED && (lru == null || evictsBefore(v, lru))) {
                         lru = v;
                         owner = p;
                     }
@@ -66,6 +66,14 @@ public final class CacheEvictor {
             evicted.add(lru.name);
         }
         return evicted;
+    }
+
+    /** Kept quarantined volumes go first (no agent will use them again), then the least recently used idle one. */
+    private static boolean evictsBefore(CacheVolume a, CacheVolume b) {
+        if ((a.state == State.QUARANTINED) != (b.state == State.QUARANTINED)) {
+            return a.state == State.QUARANTINED;
+        }
+        return a.lastUsed.isBefore(b.lastUsed);
     }
 
     /** Evicts one volume by name, if it is idle or quarantined; false when it is leased or unknown. */

@@ -216,6 +216,7 @@ public final class CacheVolumePool implements VolumeProvider {
                     p.volumes.remove(v);
                 } else {
                     v.state = State.QUARANTINED;
+                    v.lastUsed = clock.instant(); // kept for inspection for the pool's idle time-to-live
                     ledger.quarantine(v.name);
                 }
             }

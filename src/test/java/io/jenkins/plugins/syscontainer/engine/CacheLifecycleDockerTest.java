@@ -92,6 +92,39 @@ class CacheLifecycleDockerTest {
     }
 
     @Test
+    void keptQuarantinedVolumesAreNeverHandedOutGoFirstUnderBudgetAndExpire() throws Exception {
+        try (EngineFixture fx = new EngineFixture()) {
+            CacheSettings cache = CacheSettings.DEFAULTS.withKeepQuarantined(true).withIdleTtl(Duration.ofMillis(1500));
+            AgentContainer crashed = fx.engine.provision(req(fx, "keep", cache, Duration.ofSeconds(60)), ProvisioningEvent.Listener.NONE);
+            AgentContainer fine = fx.engine.provision(req(fx, "keep", cache, Duration.ofSeconds(60)), ProvisioningEvent.Listener.NONE);
+            fx.engine.terminate(fine, false, ProvisioningEvent.Listener.NONE); // idle, used before the quarantine
+            Thread.sleep(20);
+            fx.engine.terminate(crashed, true, ProvisioningEvent.Listener.NONE); // abnormal end: quarantined, kept
+            fx.docker.inspectVolumeCmd(crashed.cacheVolume()).exec();
+            assertEquals(CacheVolume.State.QUARANTINED.name().toLowerCase(java.util.Locale.ROOT),
+                    fx.engine.caches().stats().get(0).volumes().stream().filter(v -> v.name().equals(crashed.cacheVolume()))
+                            .findFirst().orElseThrow().state());
+            AgentContainer next = fx.engine.provision(req(fx, "keep", cache, Duration.ofSeconds(60)), ProvisioningEvent.Listener.NONE);
+            assertNotEquals(crashed.cacheVolume(), next.cacheVolume(), "a quarantined volume is never handed out");
+            fx.engine.terminate(next, false, ProvisioningEvent.Listener.NONE);
+
+            ManagedHost host = fx.engine.hosts().get(0);
+            CacheEvictor tight = new CacheEvictor(fx.engine.caches(), Duration.ZERO, Map.of(), 1);
+            List<String> evicted = tight.maintain(host);
+            assertEquals(crashed.cacheVolume(), evicted.get(0), "over budget, the kept quarantined volume goes first: " + evicted);
+
+            try (EngineFixture fx2 = new EngineFixture()) {
+                AgentContainer c2 = fx2.engine.provision(req(fx2, "keepttl", cache, Duration.ofSeconds(60)), ProvisioningEvent.Listener.NONE);
+                fx2.engine.terminate(c2, true, ProvisioningEvent.Listener.NONE);
+                CacheEvictor roomy = new CacheEvictor(fx2.engine.caches(), Duration.ofHours(1), Map.of(), Long.MAX_VALUE);
+                assertEquals(List.of(), roomy.maintain(fx2.engine.hosts().get(0)), "kept while its time-to-live runs");
+                Thread.sleep(1600);
+                assertEquals(List.of(c2.cacheVolume()), roomy.maintain(fx2.engine.hosts().get(0)), "then it expires");
+            }
+        }
+    }
+
+    @Test
     void aVolumeWhoseInnerDockerCannotStartIsQuarantinedAndTheAgentComesUpOnAFreshOne() throws Exception {
         DockerTestSupport.requireImage(DockerTestSupport.TINY_IMAGE);
         try (EngineFixture fx = new EngineFixture()) {
