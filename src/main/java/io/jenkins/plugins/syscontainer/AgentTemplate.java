@@ -213,7 +213,7 @@ public class AgentTemplate implements Describable<AgentTemplate> {
 
     @DataBoundSetter
     public void setCacheKey(String v) {
-        cacheKey = v;
+        cacheKey = v == null || v.isBlank() ? null : v.trim(); // an empty form field means "the template's name"
     }
 
     public int getCacheMaxVolumes() {

@@ -41,6 +41,10 @@ class CloudConfigJenkinsTest {
         docker.setIdleMinutes(15);
         docker.setNumExecutors(2);
         docker.setInstanceCap(5);
+        docker.setCacheIdleDays(3);
+        docker.setGoldenVolume("docker-golden");
+        docker.setKeepQuarantined(true);
+        docker.setAllowInPipelines(true);
         AgentTemplate maven = new AgentTemplate("maven");
         maven.setMode(Node.Mode.NORMAL);
         maven.setRuntime("sysbox-runc-2");
@@ -50,12 +54,14 @@ class CloudConfigJenkinsTest {
         maven.setCacheKey("none");
         maven.setReadyTimeoutSeconds(90);
         maven.setLaunchTimeoutSeconds(300);
+        maven.setLaunchMethod(AgentTemplate.LAUNCH_INBOUND_WEBSOCKET);
         SystemContainerCloud c = new SystemContainerCloud("sysbox");
         c.setHosts(List.of(tls, local));
         c.setTemplates(List.of(docker, maven));
         c.setMaxAgents(12);
         c.setAllowedRuntimes("sysbox-runc,sysbox-runc-2");
         c.setReaperGraceMinutes(25);
+        c.setJenkinsUrl("http://jenkins.internal:8080/");
         return c;
     }
 

@@ -45,6 +45,11 @@ class JcascJenkinsTest {
                         maven.getLaunchTimeoutSeconds()));
         assertEquals("maven:3-eclipse-temurin-21", maven.getPreloadImages().strip());
         assertEquals("MAVEN_OPTS=-Xmx2g", maven.getEnv().strip());
+        assertEquals("http://jenkins.internal:8080/", c.getJenkinsUrl());
+        assertEquals(List.of(7, "docker-golden", true, false), List.of(docker.getCacheIdleDays(), docker.getGoldenVolume(),
+                docker.isKeepQuarantined(), docker.isAllowInPipelines()));
+        assertEquals(List.of(true, AgentTemplate.LAUNCH_INBOUND_WEBSOCKET), List.of(maven.isAllowInPipelines(),
+                maven.getLaunchMethod()));
 
         String exported = r.exportToString(false);
         String clouds = cloudsSection(exported);
