@@ -34,6 +34,10 @@ class PipelineStepJenkinsTest {
         p.setDefinition(new CpsFlowDefinition("systemContainerAgent(cloud: 'nope') { echo 'the body ran' }", true));
         WorkflowRun b2 = r.buildAndAssertStatus(Result.FAILURE, p);
         r.assertLogContains("argument 'cloud': no System Container Agents cloud named 'nope'", b2);
+        x.setTemplates(List.of(new AgentTemplate("private")));
+        p.setDefinition(new CpsFlowDefinition("systemContainerAgent(cloud: 'x', label: 'private') { echo 'the body ran' }", true));
+        WorkflowRun b3 = r.buildAndAssertStatus(Result.FAILURE, p);
+        r.assertLogContains("template 'private' of cloud 'x' is not offered to pipelines", b3);
         assertEquals(List.of(), r.jenkins.getNodes(), "no agent was added");
     }
 
