@@ -12,6 +12,14 @@ public abstract class Label extends Actionable implements Comparable<Label> {
         throw new UnsupportedOperationException("facade");
     }
 
+    public Set<Node> getNodes() {
+        throw new UnsupportedOperationException("facade");
+    }
+
+    public Set<hudson.slaves.Cloud> getClouds() {
+        throw new UnsupportedOperationException("facade");
+    }
+
     @NonNull
     public final String getName() {
         throw new UnsupportedOperationException("facade");

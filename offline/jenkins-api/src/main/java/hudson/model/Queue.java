@@ -1,4 +1,4 @@
-// Facade (compile only) of hudson.model.Queue, org.jenkins-ci.main:jenkins-core 2.555.3. Only the nested Task and Executable types are used.
+// Facade (compile only) of hudson.model.Queue, org.jenkins-ci.main:jenkins-core 2.555.3. The nested Item omits its QueueItem interface.
 package hudson.model;
 
 public class Queue extends ResourceController {
@@ -6,5 +6,23 @@ public class Queue extends ResourceController {
     }
 
     public interface Executable {
+    }
+
+    public boolean cancel(Item item) {
+        throw new UnsupportedOperationException("facade");
+    }
+
+    public Item[] getItems() {
+        throw new UnsupportedOperationException("facade");
+    }
+
+    public abstract static class Item extends Actionable {
+        public long getId() {
+            throw new UnsupportedOperationException("facade");
+        }
+
+        public Label getAssignedLabel() {
+            throw new UnsupportedOperationException("facade");
+        }
     }
 }

@@ -58,6 +58,10 @@ public class Jenkins extends AbstractCIBase implements AccessControlled {
         throw new UnsupportedOperationException("facade");
     }
 
+    public hudson.model.Queue getQueue() {
+        throw new UnsupportedOperationException("facade");
+    }
+
     public boolean updateNode(Node n) throws IOException {
         throw new UnsupportedOperationException("facade");
     }

@@ -114,6 +114,15 @@ class TemplateAndPlanTest {
         assertEquals(AgentTemplate.LAUNCH_ATTACH, t.getLaunchMethod());
     }
 
+    @Test
+    void onlyQueueItemsNothingElseCanServeAreCancelledAfterAFatalFailure() {
+        assertTrue(UnservableQueueItems.unservable(true, true, 0, 0));
+        assertFalse(UnservableQueueItems.unservable(true, false, 0, 0), "another template's label");
+        assertFalse(UnservableQueueItems.unservable(true, true, 1, 0), "a node has the label");
+        assertFalse(UnservableQueueItems.unservable(true, true, 0, 1), "another cloud can provision it");
+        assertFalse(UnservableQueueItems.unservable(false, true, 0, 0), "no label: may run anywhere");
+    }
+
     /** The controller URL an inbound agent dials: the cloud's setting, then the system property, then the root URL. */
     @Test
     void inboundAgentsDialTheConfiguredUrlFirst() {
