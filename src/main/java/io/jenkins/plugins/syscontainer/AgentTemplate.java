@@ -65,6 +65,26 @@ public class AgentTemplate implements Describable<AgentTemplate> {
         this.name = name;
     }
 
+    /**
+     * Settings saved by an earlier version lack the newer fields; XStream leaves them at 0/null (field initialisers do
+     * not run), so they get their defaults here.
+     */
+    protected Object readResolve() {
+        if (cacheIdleDays <= 0) {
+            cacheIdleDays = (int) CacheSettings.DEFAULT_IDLE_TTL.toDays();
+        }
+        if (launchMethod == null) {
+            launchMethod = LAUNCH_ATTACH;
+        }
+        if (goldenVolume == null) {
+            goldenVolume = "";
+        }
+        if (mode == null) {
+            mode = Node.Mode.EXCLUSIVE;
+        }
+        return this;
+    }
+
     /** The engine's view of this template, after the same checks as the form; throws naming the bad field. */
     public SystemContainerSpec toSpec() {
         require("image", TemplateValidation.image(image));

@@ -59,6 +59,10 @@ public class InboundWebSocketLauncher extends JNLPLauncher {
     }
 
     private void start(SlaveComputer computer, PrintStream log) throws IOException, InterruptedException {
+        if (computer.getChannel() != null) {
+            log.println("[system-container] the agent is already connected");
+            return;
+        }
         SystemContainerAgent agent = SystemContainerAgent.of(computer);
         AgentContainer c = agent.requireContainer();
         if (url == null || url.isBlank()) {
@@ -67,17 +71,19 @@ public class InboundWebSocketLauncher extends JNLPLauncher {
         }
         long t = System.nanoTime();
         String remoteFs = agent.getRemoteFS();
-        RemotingJar.copyInto(c, remoteFs, log);
         InboundAgentStart.Paths paths = InboundAgentStart.Paths.under(remoteFs);
         InboundAgentStart start = new InboundAgentStart(c.host(), c.containerId(), AttachLauncher.AGENT_USER, paths);
+        start.stop(Duration.ofSeconds(30)); // a process of an earlier launch (before a restart, say) must not dial in
+        RemotingJar.copyInto(c, remoteFs, log);
         start.start(InboundAgentStart.command(List.of("java"), paths, url, computer.getName(), remoteFs),
                 computer.getJnlpMac(), Duration.ofSeconds(60));
         log.println("[system-container] inbound agent started, connecting over WebSocket to " + url);
         long deadline = t + timeoutSeconds * 1_000_000_000L;
-        while (!computer.isOnline()) {
+        while (computer.getChannel() == null) { // not isOnline(): a temporarily offline agent is connected too
             if (System.nanoTime() > deadline) {
                 log.println("[system-container] agent output (" + paths.log() + "):");
                 log.println(start.logTail(40, Duration.ofSeconds(10)));
+                start.stop(Duration.ofSeconds(30));
                 throw RemotingJar.launchFailed(agent, c, computer, log, "no connection within " + timeoutSeconds
                         + " s (can the container reach " + url + "? is WebSocket allowed by a reverse proxy?)", null);
             }

@@ -34,7 +34,8 @@ public class SystemContainerAgent extends AbstractCloudSlave {
     private final List<String> provisioningLog;
     /** A build was taken (one-shot agents take no other); saved with the node so a restart keeps it. */
     private volatile boolean used;
-    private volatile boolean stepBodyStarted;
+    /** Null on nodes saved before the flag existed: taken as started, so a running body is never cut short. */
+    private volatile Boolean stepBodyStarted;
     private transient AgentContainer container;
 
     SystemContainerAgent(String name, AgentTemplate t, String cloudName, AgentContainer c, List<String> log)
@@ -47,6 +48,7 @@ public class SystemContainerAgent extends AbstractCloudSlave {
         this.cacheVolume = c.cacheVolume();
         this.provisioningLog = new ArrayList<>(log);
         this.container = c;
+        this.stepBodyStarted = Boolean.FALSE;
         setNumExecutors(t.getNumExecutors());
         setMode(t.getMode());
         setLabelString((t.getLabelString() + " " + t.getName()).trim());
@@ -104,12 +106,12 @@ public class SystemContainerAgent extends AbstractCloudSlave {
 
     /** Whether the systemContainerAgent step that made this agent has started its body on it. */
     boolean isStepBodyStarted() {
-        return stepBodyStarted;
+        return stepBodyStarted == null || stepBodyStarted;
     }
 
     void markStepBodyStarted() {
-        if (!stepBodyStarted) {
-            stepBodyStarted = true;
+        if (!isStepBodyStarted()) {
+            stepBodyStarted = Boolean.TRUE;
             persist("started its step's body; after a restart the step would take it as never started");
         }
     }

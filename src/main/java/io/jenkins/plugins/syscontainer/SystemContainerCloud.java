@@ -49,6 +49,20 @@ public class SystemContainerCloud extends Cloud {
         super(name);
     }
 
+    /** Fields added after a configuration was saved come back null from XStream: give them their defaults. */
+    protected Object readResolve() {
+        if (jenkinsUrl == null) {
+            jenkinsUrl = "";
+        }
+        if (hosts == null) {
+            hosts = new ArrayList<>();
+        }
+        if (templates == null) {
+            templates = new ArrayList<>();
+        }
+        return this;
+    }
+
     /** This cloud's engine, built from the configuration on first use and shared until the hosts change; may wait. */
     SystemContainerEngine engine() {
         return CloudEngines.get(name, engineConfig());

@@ -217,6 +217,7 @@ public final class CacheVolumePool implements VolumeProvider {
                 } else {
                     v.state = State.QUARANTINED;
                     v.lastUsed = clock.instant(); // kept for inspection for the pool's idle time-to-live
+                    ledger.used(v.name, v.lastUsed); // from the quarantine, also after a restart
                     ledger.quarantine(v.name);
                 }
             }

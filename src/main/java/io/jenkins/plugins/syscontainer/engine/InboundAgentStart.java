@@ -20,10 +20,11 @@ public final class InboundAgentStart {
     private static final Pattern SECRET = Pattern.compile("[0-9A-Fa-f]{16,256}");
 
     /** Where the pieces live in the container, all under the agent's remote root. */
-    public record Paths(String jar, String argsFile, String log) {
+    public record Paths(String jar, String argsFile, String log, String pidFile) {
         public static Paths under(String remoteFs) {
             String d = remoteFs.endsWith("/") ? remoteFs.substring(0, remoteFs.length() - 1) : remoteFs;
-            return new Paths(d + "/remoting.jar", d + "/.agent-secret.args", d + "/.agent-inbound.log");
+            return new Paths(d + "/remoting.jar", d + "/.agent-secret.args", d + "/.agent-inbound.log",
+                    d + "/.agent-inbound.pid");
         }
     }
 
@@ -41,12 +42,13 @@ public final class InboundAgentStart {
 
     /**
      * The agent's command line: {@code java} (or {@code javaCommand}), the jar, the controller's URL, the agent's name,
-     * WebSocket mode, its work dir, and the secret's argument file. Contains no secret.
+     * WebSocket mode, no reconnection (a lost connection ends the process, and the launcher starts a fresh one, so
+     * there is never a stale process dialling in), its work dir, and the secret's argument file. Contains no secret.
      */
     public static List<String> command(List<String> javaCommand, Paths paths, String url, String agentName,
             String workDir) {
         List<String> cmd = new ArrayList<>(javaCommand);
-        cmd.addAll(List.of("-jar", paths.jar(), "-url", url, "-name", agentName, "-webSocket", "-workDir", workDir,
+        cmd.addAll(List.of("-jar", paths.jar(), "-url", url, "-name", agentName, "-webSocket", "-noReconnect", "-workDir", workDir,
                 "@" + paths.argsFile()));
         return cmd;
     }
@@ -63,8 +65,9 @@ public final class InboundAgentStart {
     public void start(List<String> command, String secret, Duration timeout) throws InterruptedException {
         ContainerExec exec = new ContainerExec(host.api());
         exec.putFile(containerId, paths.argsFile(), secretArgs(secret), "0600", user, timeout);
-        List<String> wrapped = new ArrayList<>(List.of("sh", "-c", "log=$1; shift; exec \"$@\" >>\"$log\" 2>&1",
-                "inbound-agent", paths.log()));
+        List<String> wrapped = new ArrayList<>(List.of("sh", "-c",
+                "log=$1; pidf=$2; shift 2; echo $$ > \"$pidf\"; exec \"$@\" >>\"$log\" 2>&1",
+                "inbound-agent", paths.log(), paths.pidFile()));
         wrapped.addAll(command);
         String execId = host.api().execCreateCmd(containerId).withCmd(wrapped.toArray(String[]::new)).withUser(user)
                 .withAttachStdout(false).withAttachStderr(false).exec().getId();
@@ -77,6 +80,19 @@ public final class InboundAgentStart {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Stops an agent process an earlier launch started (identified by its pid file and its jar on the command line,
+     * so a reused pid is left alone) and removes its secret file; a no-op when there is none.
+     */
+    public void stop(Duration timeout) throws InterruptedException {
+        String script = "p=$(cat \"$1\" 2>/dev/null) || p=; "
+                + "if [ -n \"$p\" ] && tr '\\0' ' ' < /proc/$p/cmdline 2>/dev/null | grep -qF \"$3\"; then "
+                + "kill $p; for i in 1 2 3 4 5 6 7 8 9 10; do [ -d /proc/$p ] || break; sleep 0.2; done; "
+                + "[ -d /proc/$p ] && kill -9 $p; fi; rm -f \"$1\" \"$2\"";
+        new ContainerExec(host.api()).run(containerId, List.of("sh", "-c", script, "stop-agent", paths.pidFile(),
+                paths.argsFile(), paths.jar()), user, null, timeout);
     }
 
     /** Removes the secret file once the agent has connected (it has read its arguments by then). */

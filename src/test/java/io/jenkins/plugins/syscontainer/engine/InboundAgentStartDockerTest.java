@@ -42,7 +42,7 @@ class InboundAgentStartDockerTest {
 
             String log = waitForLog(start, "FILE:");
             assertTrue(log.contains("ARGS: -jar /home/jenkins/agent/remoting.jar -url http://controller:8080/ -name agent-1"
-                    + " -webSocket -workDir /home/jenkins/agent @/home/jenkins/agent/.agent-secret.args"), log);
+                    + " -webSocket -noReconnect -workDir /home/jenkins/agent @/home/jenkins/agent/.agent-secret.args"), log);
             assertTrue(log.contains("FILE:\n-secret\n" + SECRET + "\n"), log);
 
             ContainerExec exec = new ContainerExec(c.host().api());
@@ -70,6 +70,19 @@ class InboundAgentStartDockerTest {
             start.removeSecret(Duration.ofSeconds(10));
             assertEquals(1, exec.run(c.containerId(), List.of("test", "-e", paths.argsFile()), Duration.ofSeconds(10))
                     .exitCode(), "the secret file is removed once the agent is connected");
+
+            String running = "for p in /proc/[0-9]*; do grep -q 'fake-jav[a]' $p/cmdline 2>/dev/null && echo ${p#/proc/}; done";
+            String pid = exec.run(c.containerId(), List.of("cat", paths.pidFile()), Duration.ofSeconds(10)).stdout().strip();
+            assertEquals(pid, exec.run(c.containerId(), List.of("sh", "-c", running), Duration.ofSeconds(10)).stdout().strip(),
+                    "the pid file names the running agent process");
+            long t1 = System.nanoTime();
+            start.stop(Duration.ofSeconds(20));
+            System.out.printf("inbound: earlier agent process stopped in %d ms%n", (System.nanoTime() - t1) / 1_000_000);
+            assertEquals("", exec.run(c.containerId(), List.of("sh", "-c", running), Duration.ofSeconds(10)).stdout().strip(),
+                    "stop ends the process");
+            assertEquals(1, exec.run(c.containerId(), List.of("test", "-e", paths.pidFile()), Duration.ofSeconds(10))
+                    .exitCode());
+            start.stop(Duration.ofSeconds(20)); // nothing left to stop: a no-op
             fx.engine.terminate(c, false, ProvisioningEvent.Listener.NONE);
         }
     }

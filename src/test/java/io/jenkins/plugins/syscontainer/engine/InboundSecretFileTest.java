@@ -31,6 +31,9 @@ class InboundSecretFileTest {
         @Option(name = "-webSocket")
         boolean webSocket;
 
+        @Option(name = "-noReconnect")
+        boolean noReconnect;
+
         @Option(name = "-workDir")
         String workDir;
     }
@@ -39,7 +42,7 @@ class InboundSecretFileTest {
     void agentParserReadsTheSecretFromTheArgumentFile(@TempDir Path dir) throws Exception {
         String secret = "89abcdef0123456789abcdef0123456789abcdef0123456789abcdef01234567";
         InboundAgentStart.Paths paths = new InboundAgentStart.Paths("/x/remoting.jar",
-                dir.resolve("secret.args").toString(), "/x/log");
+                dir.resolve("secret.args").toString(), "/x/log", "/x/pid");
         Files.write(Path.of(paths.argsFile()), InboundAgentStart.secretArgs(secret));
         List<String> cmd = InboundAgentStart.command(List.of("java"), paths, "https://ci.example.com/", "agent-7",
                 "/home/jenkins/agent");
@@ -51,6 +54,7 @@ class InboundSecretFileTest {
         assertEquals("agent-7", o.name);
         assertEquals(List.of("https://ci.example.com/"), o.urls);
         assertTrue(o.webSocket);
+        assertTrue(o.noReconnect);
         assertEquals("/home/jenkins/agent", o.workDir);
     }
 }
