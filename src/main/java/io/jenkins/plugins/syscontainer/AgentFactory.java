@@ -33,6 +33,9 @@ final class AgentFactory {
     });
     /** cloud + "/" + template + "/" + agent of every agent being provisioned. */
     private static final Set<String> IN_FLIGHT = ConcurrentHashMap.newKeySet();
+    /** Provisions under way per engine: a replaced engine is closed only once its count is back to 0. */
+    private static final java.util.Map<SystemContainerEngine, java.util.concurrent.atomic.AtomicInteger> BUSY =
+            new ConcurrentHashMap<>();
 
     private AgentFactory() {
     }
@@ -56,6 +59,29 @@ final class AgentFactory {
 
     static void done(String cloud, String template, String agent) {
         IN_FLIGHT.remove(cloud + "/" + template + "/" + agent);
+    }
+
+    /** A provision under way on an engine, for {@link #idle}. */
+    interface Use extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    static Use use(SystemContainerEngine engine) {
+        java.util.concurrent.atomic.AtomicInteger n = BUSY.computeIfAbsent(engine,
+                e -> new java.util.concurrent.atomic.AtomicInteger());
+        n.incrementAndGet();
+        return n::decrementAndGet;
+    }
+
+    /** Whether no provision is under way on this engine. */
+    static boolean idle(SystemContainerEngine engine) {
+        java.util.concurrent.atomic.AtomicInteger n = BUSY.get(engine);
+        return n == null || n.get() == 0;
+    }
+
+    static void forget(SystemContainerEngine engine) {
+        BUSY.remove(engine);
     }
 
     static String newAgentName(AgentTemplate t) {
@@ -88,7 +114,10 @@ final class AgentFactory {
         String suspensionKey = cloud + "/" + t.getName();
         try {
             ProvisionRequest req = t.toRequest(new AgentIdentity(SystemContainerCloud.scope(cloud), cloud, t.getName(), agent));
-            AgentContainer c = engine.provision(req, log::event);
+            AgentContainer c;
+            try (Use u = use(engine)) {
+                c = engine.provision(req, log::event);
+            }
             try {
                 return new SystemContainerAgent(agent, t, cloud, c, log.lines());
             } catch (Exception e) {

@@ -20,7 +20,7 @@ import java.util.logging.Logger;
 
 /**
  * One engine per cloud, kept across the cloud object's re-creation on every configuration save and replaced (the old
- * one closed) only when the hosts, their timeouts or the runtime allowlist change. A new engine recovers its state
+ * one closed once the provisions under way on it are done) only when the hosts, their timeouts or the runtime allowlist change. A new engine recovers its state
  * from Docker, so leases and host slots of running agents are never lost. That recovery talks to every host, so it
  * runs on a thread of its own, never under a lock: Jenkins' provisioner asks with {@link #ifReady} and is told "not
  * yet" instead of waiting; other callers (terminate, launch, reaper, the step) wait with {@link #get}.
@@ -33,6 +33,9 @@ final class CloudEngines {
         t.setDaemon(true);
         return t;
     });
+
+    /** The longest a configuration change waits for provisions on the replaced engine before recovering anew. */
+    static final java.time.Duration DRAIN = java.time.Duration.ofMinutes(5);
 
     private record Entry(String fingerprint, CompletableFuture<SystemContainerEngine> engine) {
     }
@@ -95,7 +98,7 @@ final class CloudEngines {
             CompletableFuture<SystemContainerEngine> replaced = e == null ? null : e.engine();
             CompletableFuture<SystemContainerEngine> f = CompletableFuture.supplyAsync(() -> {
                 if (replaced != null) {
-                    replaced.thenAccept(CloudEngines::close);
+                    retire(cloud, replaced.handle((engine, failure) -> engine).join());
                 }
                 SystemContainerEngine engine = new SystemContainerEngine(config.controllerId(), config.hosts(),
                         new SecurityPolicy(config.runtimes()), new CacheLedger(config.ledger()), Clock.systemUTC(), null);
@@ -108,6 +111,30 @@ final class CloudEngines {
             ENGINES.put(cloud, new Entry(fingerprint, f));
             return f;
         }
+    }
+
+    /**
+     * Waits (at most {@link #DRAIN}) until no provision runs on the replaced engine, then closes it: a provision under
+     * way keeps its clients, and the new engine's recovery then sees the container and volume it made.
+     */
+    private static void retire(String cloud, SystemContainerEngine old) {
+        if (old == null) {
+            return;
+        }
+        long deadline = System.nanoTime() + DRAIN.toNanos();
+        while (!AgentFactory.idle(old) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (!AgentFactory.idle(old)) {
+            LOG.warning("cloud " + cloud + ": closing the replaced engine while a provision still runs on it");
+        }
+        AgentFactory.forget(old);
+        close(old);
     }
 
     private static void forget(String cloud, CompletableFuture<SystemContainerEngine> failed) {

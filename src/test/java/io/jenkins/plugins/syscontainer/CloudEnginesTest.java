@@ -48,10 +48,18 @@ class CloudEnginesTest {
 
             CloudEngines.Config changed = new CloudEngines.Config(config.controllerId(), List.of(host.withMaxAgents(6)),
                     config.runtimes(), config.ledger());
+            AgentFactory.Use provisioning = AgentFactory.use(engine); // a provision still running on the old engine
             assertNull(CloudEngines.ifReady(cloud, changed), "a changed configuration builds a new engine in the background");
+            Thread.sleep(2500); // longer than the new engine's recovery would take
+            assertNull(CloudEngines.ifReady(cloud, changed), "the new engine waits for the old one's provisions to end");
+            long t1 = System.nanoTime();
+            provisioning.close();
             SystemContainerEngine replaced = CloudEngines.get(cloud, changed);
+            System.out.printf("engines: replacement ready %d ms after the last provision on the old engine ended%n",
+                    (System.nanoTime() - t1) / 1_000_000);
             assertNotNull(replaced);
             assertNotSame(engine, replaced);
+            assertTrue(AgentFactory.idle(engine));
         }
     }
 }
