@@ -3,6 +3,7 @@ package hudson.model;
 
 public class Queue extends ResourceController {
     public interface Task {
+        String getUrl();
     }
 
     public interface Executable {
@@ -17,6 +18,8 @@ public class Queue extends ResourceController {
     }
 
     public abstract static class Item extends Actionable {
+        public final Task task = null;
+
         public long getId() {
             throw new UnsupportedOperationException("facade");
         }
@@ -24,5 +27,11 @@ public class Queue extends ResourceController {
         public Label getAssignedLabel() {
             throw new UnsupportedOperationException("facade");
         }
+    }
+
+    public abstract static class NotWaitingItem extends Item {
+    }
+
+    public static final class BuildableItem extends NotWaitingItem {
     }
 }

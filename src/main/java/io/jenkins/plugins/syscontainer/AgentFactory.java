@@ -95,12 +95,6 @@ final class AgentFactory {
         CompletableFuture<Node> f = CompletableFuture.supplyAsync(() -> {
             try {
                 return provision(cloud.name, t, engine, agent, ProvisionLog.toLogger(LOG));
-            } catch (CompletionException e) {
-                if (e.getCause() instanceof ProvisioningException p && !p.kind().tryElsewhere()
-                        && SystemContainerCloud.SUSPENSIONS.suspension(cloud.name + "/" + t.getName()) != null) {
-                    UnservableQueueItems.cancelFor(t, p.getMessage());
-                }
-                throw e;
             } finally {
                 IN_FLIGHT.remove(key);
             }

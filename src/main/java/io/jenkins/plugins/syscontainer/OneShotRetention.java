@@ -14,7 +14,9 @@ import org.kohsuke.stapler.DataBoundConstructor;
 
 /**
  * One build, then the agent goes: it stops accepting work when its first task is accepted, and is terminated (its
- * container removed, its cache volume released warm) when that task completes.
+ * container removed, its cache volume released warm) when that task completes. That it took its build is saved with
+ * the node; after a controller restart it waits (up to {@link #RESUME_GRACE_MS}) for that same build to come back,
+ * as a pipeline's {@code node} block does, and {@link QueueGuard} keeps every other build off it.
  */
 public class OneShotRetention extends RetentionStrategy<SystemContainerComputer> implements ExecutorListener {
     private static final Logger LOG = Logger.getLogger(OneShotRetention.class.getName());
@@ -26,9 +28,12 @@ public class OneShotRetention extends RetentionStrategy<SystemContainerComputer>
     /** How long an agent may stay offline without ever running a build before it is given up. */
     static final long NEVER_CONNECTED_MS = Long.getLong(OneShotRetention.class.getName() + ".neverConnectedMinutes", 15) * 60_000L;
 
+    /** How long, after a restart, a used one-shot agent waits for its build to come back before it is terminated. */
+    static final long RESUME_GRACE_MS = Long.getLong(OneShotRetention.class.getName() + ".resumeGraceMinutes", 10) * 60_000L;
+
     @Override
     public long check(@NonNull SystemContainerComputer c) {
-        if (c.isUsed() && c.isIdle()) {
+        if (c.isUsed() && c.isIdle() && !c.awaitingResumedBuild(RESUME_GRACE_MS)) {
             terminate(c);
         } else if (!c.isUsed() && c.isOffline() && !c.isConnecting() && c.age() > NEVER_CONNECTED_MS) {
             c.markAbnormal(); // its launch failed: do not keep a container, a host slot and a cache lease for it
@@ -39,7 +44,7 @@ public class OneShotRetention extends RetentionStrategy<SystemContainerComputer>
 
     @Override
     public boolean isAcceptingTasks(SystemContainerComputer c) {
-        return !c.isUsed();
+        return !c.isUsed() || c.awaitingResumedBuild(RESUME_GRACE_MS); // QueueGuard lets only that build back on
     }
 
     @Override
@@ -50,7 +55,10 @@ public class OneShotRetention extends RetentionStrategy<SystemContainerComputer>
     @Override
     public void taskAccepted(Executor executor, Queue.Task task) {
         if (executor.getOwner() instanceof SystemContainerComputer c) {
-            c.markUsed();
+            if (c.isUsed()) {
+                c.resumedBuildBack(); // after a restart: the build it ran came back (QueueGuard allows no other)
+            }
+            c.markUsed(task.getUrl());
             c.setAcceptingTasks(false);
         }
     }

@@ -34,6 +34,8 @@ public class SystemContainerAgent extends AbstractCloudSlave {
     private final List<String> provisioningLog;
     /** A build was taken (one-shot agents take no other); saved with the node so a restart keeps it. */
     private volatile boolean used;
+    /** The URL of the task it took (a pipeline's run, a job): the only task it takes back after a restart. */
+    private volatile String usedBy;
     /** Null on nodes saved before the flag existed: taken as started, so a running body is never cut short. */
     private volatile Boolean stepBodyStarted;
     private transient AgentContainer container;
@@ -97,9 +99,14 @@ public class SystemContainerAgent extends AbstractCloudSlave {
         return used;
     }
 
-    void markUsed() {
+    String getUsedBy() {
+        return usedBy;
+    }
+
+    void markUsed(String taskUrl) {
         if (!used) {
             used = true;
+            usedBy = taskUrl;
             persist("took its build; after a restart it could take another");
         }
     }

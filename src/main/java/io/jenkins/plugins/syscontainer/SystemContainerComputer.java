@@ -13,9 +13,13 @@ import org.springframework.security.access.AccessDeniedException;
 public class SystemContainerComputer extends AbstractCloudComputer<SystemContainerAgent> {
     private volatile boolean abnormal;
     private final long createdAt = System.currentTimeMillis();
+    /** The agent had taken its build before this computer existed: Jenkins restarted since. */
+    private final boolean usedAtStart;
+    private volatile boolean resumedBuildBack;
 
     public SystemContainerComputer(SystemContainerAgent agent) {
         super(agent);
+        usedAtStart = agent.isUsed();
     }
 
     /** The agent's launch or channel failed: its cache volume is quarantined when it is terminated. */
@@ -28,11 +32,23 @@ public class SystemContainerComputer extends AbstractCloudComputer<SystemContain
     }
 
     /** Records, on the saved node, that a build was taken: a one-shot agent takes no other, even after a restart. */
-    void markUsed() {
+    void markUsed(String taskUrl) {
         SystemContainerAgent agent = getNode();
         if (agent != null) {
-            agent.markUsed();
+            agent.markUsed(taskUrl);
         }
+    }
+
+    /**
+     * Whether this is a used one-shot agent found again after a controller restart, whose build has not come back to
+     * it yet (a pipeline's {@code node} block resumes through the queue) and may still, within the grace period.
+     */
+    boolean awaitingResumedBuild(long graceMs) {
+        return usedAtStart && !resumedBuildBack && age() < graceMs;
+    }
+
+    void resumedBuildBack() {
+        resumedBuildBack = true;
     }
 
     boolean isUsed() {

@@ -45,6 +45,11 @@ public final class TemplateSuspensions {
         return s;
     }
 
+    /** Whether no template is suspended (the queue's checks then skip everything else). */
+    public boolean isEmpty() {
+        return byTemplate.isEmpty();
+    }
+
     public void clear(String template) {
         byTemplate.remove(template);
     }

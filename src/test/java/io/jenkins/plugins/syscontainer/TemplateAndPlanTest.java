@@ -115,12 +115,20 @@ class TemplateAndPlanTest {
     }
 
     @Test
-    void onlyQueueItemsNothingElseCanServeAreCancelledAfterAFatalFailure() {
-        assertTrue(UnservableQueueItems.unservable(true, true, 0, 0));
-        assertFalse(UnservableQueueItems.unservable(true, false, 0, 0), "another template's label");
-        assertFalse(UnservableQueueItems.unservable(true, true, 1, 0), "a node has the label");
-        assertFalse(UnservableQueueItems.unservable(true, true, 0, 1), "another cloud can provision it");
-        assertFalse(UnservableQueueItems.unservable(false, true, 0, 0), "no label: may run anywhere");
+    void onlyQueueItemsNothingElseCanServeAreDroppedAfterAFatalFailure() {
+        assertTrue(QueueGuard.unservable(true, true, 0, 0));
+        assertFalse(QueueGuard.unservable(true, false, 0, 0), "another template's label");
+        assertFalse(QueueGuard.unservable(true, true, 1, 0), "a node has the label");
+        assertFalse(QueueGuard.unservable(true, true, 0, 1), "another cloud can provision it");
+        assertFalse(QueueGuard.unservable(false, true, 0, 0), "no label: may run anywhere");
+    }
+
+    @Test
+    void aUsedOneShotAgentTakesBackOnlyItsOwnBuild() {
+        assertTrue(QueueGuard.takesBack("job/app/42/", "job/app/42/"), "the pipeline's node block resuming after a restart");
+        assertFalse(QueueGuard.takesBack("job/app/42/", "job/app/43/"), "the next build of the same job");
+        assertFalse(QueueGuard.takesBack("job/app/42/", "job/other/1/"));
+        assertFalse(QueueGuard.takesBack(null, "job/app/42/"), "used by an unknown task: nothing comes back");
     }
 
     /** The controller URL an inbound agent dials: the cloud's setting, then the system property, then the root URL. */

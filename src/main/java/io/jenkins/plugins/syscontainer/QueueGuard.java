@@ -1,0 +1,109 @@
+package io.jenkins.plugins.syscontainer;
+
+import hudson.Extension;
+import hudson.model.Label;
+import hudson.model.Node;
+import hudson.model.Queue;
+import hudson.model.queue.CauseOfBlockage;
+import hudson.model.queue.QueueTaskDispatcher;
+import hudson.slaves.Cloud;
+import java.util.Objects;
+import jenkins.model.Jenkins;
+
+/**
+ * The queue's view of this plugin's rules, applied by Jenkins under its queue lock (so it makes no Docker call):
+ * <ul>
+ *   <li>After a non-retryable failure (bad template, missing image) suspended a template, a queued item that only
+ *   that template could serve is given a fatal cause of blockage, so Jenkins removes it from the queue instead of
+ *   letting it wait forever (Jenkins never drops an item whose label nothing can serve). Items some node or another
+ *   cloud or template can still serve are left alone.</li>
+ *   <li>A one-shot agent that already took its build takes no other; after a controller restart it still takes that
+ *   same build back (a pipeline's {@code node} block resumes through the queue), and only that one.</li>
+ * </ul>
+ */
+@Extension
+public class QueueGuard extends QueueTaskDispatcher {
+    @Override
+    public CauseOfBlockage canRun(Queue.Item item) {
+        if (SystemContainerCloud.SUSPENSIONS.isEmpty()) {
+            return null;
+        }
+        Label label = item.getAssignedLabel();
+        String suspendedBecause = label == null ? null : suspendedTemplateFor(label);
+        if (!unservable(label != null, suspendedBecause != null, label == null ? 0 : label.getNodes().size(),
+                label == null ? 0 : label.getClouds().size())) {
+            return null;
+        }
+        return new Fatal("no agent can be provisioned for label '" + label.getExpression() + "': " + suspendedBecause);
+    }
+
+    @Override
+    public CauseOfBlockage canTake(Node node, Queue.BuildableItem item) {
+        if (node instanceof SystemContainerAgent a && a.isUsed() && !takesBack(a.getUsedBy(), item.task.getUrl())) {
+            return new Reserved(a.getNodeName(), a.getUsedBy());
+        }
+        return null;
+    }
+
+    /**
+     * Whether a queued item is to be dropped: it has a label, a suspended template serves it, and no node has the label
+     * and no cloud can provision it now (a suspended template does not count). Items without a label may run
+     * anywhere, so they are never dropped.
+     */
+    static boolean unservable(boolean labelled, boolean servedBySuspendedTemplate, int nodesWithLabel, int cloudsForLabel) {
+        return labelled && servedBySuspendedTemplate && nodesWithLabel == 0 && cloudsForLabel == 0;
+    }
+
+    /** Whether a used one-shot agent may take this task: only the task it ran (identified by its URL) comes back. */
+    static boolean takesBack(String usedBy, String taskUrl) {
+        return usedBy != null && Objects.equals(usedBy, taskUrl);
+    }
+
+    /** "template X of cloud Y is suspended: reason" for the first suspended template matching the label, or null. */
+    private static String suspendedTemplateFor(Label label) {
+        for (Cloud c : Jenkins.get().clouds) {
+            if (c instanceof SystemContainerCloud s) {
+                for (AgentTemplate t : s.getTemplates()) {
+                    TemplateSuspensions.Suspension susp = SystemContainerCloud.SUSPENSIONS.suspension(s.name + "/" + t.getName());
+                    if (susp != null && t.matches(label)) {
+                        return "template " + t.getName() + " of cloud " + s.name + " is suspended: " + susp.reason();
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    private static final class Fatal extends CauseOfBlockage {
+        private final String message;
+
+        Fatal(String message) {
+            this.message = message;
+        }
+
+        @Override
+        public String getShortDescription() {
+            return message;
+        }
+
+        @Override
+        public boolean isFatal() {
+            return true;
+        }
+    }
+
+    private static final class Reserved extends CauseOfBlockage {
+        private final String agent;
+        private final String usedBy;
+
+        Reserved(String agent, String usedBy) {
+            this.agent = agent;
+            this.usedBy = usedBy;
+        }
+
+        @Override
+        public String getShortDescription() {
+            return "one-shot agent " + agent + " already ran " + (usedBy == null ? "a build" : usedBy);
+        }
+    }
+}
