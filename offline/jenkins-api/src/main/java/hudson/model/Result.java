@@ -7,6 +7,7 @@ import java.io.Serializable;
 public final class Result implements Serializable {
     public static final @NonNull Result SUCCESS = null;
     public static final @NonNull Result FAILURE = null;
+    public static final @NonNull Result ABORTED = null;
 
     private Result(@NonNull String name, @NonNull BallColor color, int ordinal, boolean complete) {
         throw new UnsupportedOperationException("facade");

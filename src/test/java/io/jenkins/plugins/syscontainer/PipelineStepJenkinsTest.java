@@ -41,6 +41,25 @@ class PipelineStepJenkinsTest {
         assertEquals(List.of(), r.jenkins.getNodes(), "no agent was added");
     }
 
+    /**
+     * A template that cannot work is suspended after its first failure, and the queued {@code node} block only it
+     * could serve is dropped from the queue (the pipeline is aborted: "Queue task was cancelled") instead of waiting.
+     */
+    @Test
+    void aBuildOnlyABrokenTemplateCouldServeIsDroppedNotLeftWaiting(JenkinsRule r) throws Exception {
+        SystemContainerCloud x = new SystemContainerCloud("x");
+        x.setHosts(List.of(new DockerHostEntry("nowhere", "unix:///nonexistent/docker.sock")));
+        AgentTemplate broken = new AgentTemplate("broken");
+        broken.setImage("Not A Valid Image");
+        x.setTemplates(List.of(broken));
+        r.jenkins.clouds.add(x);
+        WorkflowJob p = r.createProject(WorkflowJob.class, "broken-template");
+        p.setDefinition(new CpsFlowDefinition("node('broken') { echo 'the body ran' }", true));
+        WorkflowRun b = r.buildAndAssertStatus(Result.ABORTED, p);
+        r.assertLogNotContains("the body ran", b);
+        assertEquals(List.of(), r.jenkins.getNodes(), "no agent was added");
+    }
+
     @Test
     void theBodyRunsOnASystemContainerWithItsOwnDocker(JenkinsRule r) throws Exception {
         boolean socket = Files.exists(Path.of("/var/run/docker.sock"));
