@@ -6,7 +6,7 @@
 # The shared checker finds every facade file in the project itself (any .java outside our own package), so the test API
 # facade (offline/jenkins-test-api) is checked too; its upstreams are read at the versions of the real build where the
 # mirror has them: jenkins-test-harness at the plugin parent POM's version, workflow-job, workflow-api and
-# configuration-as-code (plugin and test-harness) at the BOM's.
+# configuration-as-code at the BOM's.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 mirror=${MIRROR:-$top/../.mirror}
@@ -33,6 +33,6 @@ add jenkinsci+structs-plugin HEAD src/main/java
 add jenkinsci+jenkins-test-harness d91b8a43e019bb2cb037b273f63ffdec50a0d60c src/main/java   # 2573.vd91b_8a_43e019
 add jenkinsci+workflow-job-plugin 1571.1580.v18e46842c125 src/main/java
 add jenkinsci+workflow-api-plugin 2ff1a5e720fa922f5e59e1fc32c10b6dafa06aa8 src/main/java     # 1413.v2ff1a_5e720fa_
-add jenkinsci+configuration-as-code-plugin 2108.v02b_430db_0cf5 plugin/src/main/java test-harness/src/main/java
+add jenkinsci+configuration-as-code-plugin 2108.v02b_430db_0cf5 plugin/src/main/java
 add jenkinsci+workflow-cps-plugin HEAD plugin/src/main/java
 exec "$checker" "${roots[@]}"

@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import hudson.model.Node;
 import io.jenkins.plugins.casc.ConfigurationAsCode;
-import io.jenkins.plugins.casc.misc.JenkinsConfiguredWithCodeRule;
-import io.jenkins.plugins.casc.misc.junit.jupiter.WithJenkinsConfiguredWithCode;
 import io.jenkins.plugins.syscontainer.architecture.ProjectRoot;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,12 +13,17 @@ import java.util.List;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.jvnet.hudson.test.JenkinsRule;
+import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
 
-/** The JCasC example of the docs loads with every value, exports, and the export loads back to the same cloud. */
-@WithJenkinsConfiguredWithCode
+/**
+ * The JCasC example of the docs loads with every value, exports, and the export loads back to the same cloud. Plain
+ * {@code JenkinsRule} with the configuration-as-code plugin's own API, no JCasC test harness needed.
+ */
+@WithJenkins
 class JcascJenkinsTest {
     @Test
-    void theDocsExampleLoadsExportsAndLoadsBack(JenkinsConfiguredWithCodeRule r, @TempDir Path tmp) throws Exception {
+    void theDocsExampleLoadsExportsAndLoadsBack(JenkinsRule r, @TempDir Path tmp) throws Exception {
         ConfigurationAsCode.get().configure(ProjectRoot.find().resolve("docs/examples/jcasc-two-hosts.yaml").toString());
         SystemContainerCloud c = (SystemContainerCloud) r.jenkins.getCloud("sysbox");
         assertEquals(List.of(20, "sysbox-runc", 10), List.of(c.getMaxAgents(), c.getAllowedRuntimes(), c.getReaperGraceMinutes()));
@@ -51,7 +54,9 @@ class JcascJenkinsTest {
         assertEquals(List.of(true, AgentTemplate.LAUNCH_INBOUND_WEBSOCKET), List.of(maven.isAllowInPipelines(),
                 maven.getLaunchMethod()));
 
-        String exported = r.exportToString(false);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        ConfigurationAsCode.get().export(out);
+        String exported = out.toString(java.nio.charset.StandardCharsets.UTF_8);
         String clouds = cloudsSection(exported);
         assertTrue(clouds.contains("systemContainer:"), exported);
         for (String name : List.of("sysbox", "build-1", "build-2", "docker", "maven")) {
