@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The project's test command (README): the offline build's tests, the runtime-node tests, and a check that the
-# Docker-backed tests really ran. Needs a Docker engine with a runtime named sysbox-runc and the images from
-# .ci/build-images.sh; `.ci/run` prepares all of that on a fresh machine and then calls this script.
+# Docker-backed tests really ran. Needs a Docker engine with a runtime named sysbox-runc, the images from
+# .ci/build-images.sh and the local registry of .ci/start-registry.sh; `.ci/run` prepares all of that on a fresh machine and then calls this script.
 #   SCA_REQUIRE_DOCKER=1  turn "no Docker here" skips into failures (CI sets it)
 set -euo pipefail
 top=$(cd "$(dirname "$0")" && pwd)

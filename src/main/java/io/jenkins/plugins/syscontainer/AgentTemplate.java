@@ -9,6 +9,7 @@ import hudson.model.Node;
 import hudson.util.FormValidation;
 import io.jenkins.plugins.syscontainer.engine.AgentIdentity;
 import io.jenkins.plugins.syscontainer.engine.CacheSettings;
+import io.jenkins.plugins.syscontainer.engine.ImageSource;
 import io.jenkins.plugins.syscontainer.engine.ProvisionRequest;
 import io.jenkins.plugins.syscontainer.engine.SystemContainerSpec;
 import java.time.Duration;
@@ -28,6 +29,9 @@ public class AgentTemplate implements Describable<AgentTemplate> {
     /** Launch methods: the controller attaches to an exec (default), or the agent dials in over WebSocket. */
     public static final String LAUNCH_ATTACH = "attach";
     public static final String LAUNCH_INBOUND_WEBSOCKET = "inboundWebSocket";
+    public static final String PULL_IF_MISSING = "ifMissing";
+    public static final String PULL_ALWAYS = "always";
+    public static final String PULL_NEVER = "never";
 
     private final String name;
     private String labelString = "";
@@ -47,6 +51,10 @@ public class AgentTemplate implements Describable<AgentTemplate> {
     private String goldenVolume = "";
     private boolean keepQuarantined;
     private String launchMethod = LAUNCH_ATTACH;
+    /** When the host lacks the image: "ifMissing" (pull then), "always" (pull before every agent) or "never". */
+    private String pullPolicy = PULL_IF_MISSING;
+    /** A "Username with password" credential for the image's registry; empty: pull anonymously. */
+    private String registryCredentialsId = "";
     /** Whether a pipeline's systemContainerAgent step may name this template (and lease its cache volumes). */
     private boolean allowInPipelines;
     /** 0: one build, then the agent is terminated. */
@@ -82,6 +90,12 @@ public class AgentTemplate implements Describable<AgentTemplate> {
         if (mode == null) {
             mode = Node.Mode.EXCLUSIVE;
         }
+        if (pullPolicy == null) {
+            pullPolicy = PULL_IF_MISSING;
+        }
+        if (registryCredentialsId == null) {
+            registryCredentialsId = "";
+        }
         return this;
     }
 
@@ -112,12 +126,25 @@ public class AgentTemplate implements Describable<AgentTemplate> {
                 .withKeepQuarantined(keepQuarantined);
     }
 
+    /** Where the image comes from when the host lacks it; resolves the registry credentials (throws naming the field). */
+    public ImageSource toImageSource() {
+        require("pullPolicy", TemplateValidation.pullPolicy(pullPolicy));
+        ImageSource.PullPolicy policy = switch (pullPolicy) {
+            case PULL_ALWAYS -> ImageSource.PullPolicy.ALWAYS;
+            case PULL_NEVER -> ImageSource.PullPolicy.NEVER;
+            default -> ImageSource.PullPolicy.IF_MISSING;
+        };
+        ImageSource.RegistryAuth auth = registryCredentialsId == null || registryCredentialsId.isBlank() ? null
+                : RegistryCredentials.resolve(registryCredentialsId.trim());
+        return new ImageSource(policy, auth, null);
+    }
+
     public ProvisionRequest toRequest(AgentIdentity identity) {
         require("cacheKey", TemplateValidation.cacheKey(cacheKey));
         require("launchMethod", TemplateValidation.launchMethod(launchMethod));
         require("readyTimeoutSeconds", TemplateValidation.seconds(readyTimeoutSeconds, 5, 1800));
         return new ProvisionRequest(identity, toSpec(), getEffectiveCacheKey(), toCacheSettings(),
-                Duration.ofSeconds(readyTimeoutSeconds));
+                Duration.ofSeconds(readyTimeoutSeconds), toImageSource());
     }
 
     private static void require(String field, String problem) {
@@ -335,6 +362,24 @@ public class AgentTemplate implements Describable<AgentTemplate> {
         launchMethod = v == null || v.isBlank() ? LAUNCH_ATTACH : v.trim();
     }
 
+    public String getPullPolicy() {
+        return pullPolicy;
+    }
+
+    @DataBoundSetter
+    public void setPullPolicy(String v) {
+        pullPolicy = v == null || v.isBlank() ? PULL_IF_MISSING : v.trim();
+    }
+
+    public String getRegistryCredentialsId() {
+        return registryCredentialsId;
+    }
+
+    @DataBoundSetter
+    public void setRegistryCredentialsId(String v) {
+        registryCredentialsId = v == null ? "" : v.trim();
+    }
+
     public boolean isAllowInPipelines() {
         return allowInPipelines;
     }
@@ -429,6 +474,24 @@ public class AgentTemplate implements Describable<AgentTemplate> {
         @POST
         public FormValidation doCheckGoldenVolume(@QueryParameter String value) {
             return checked(TemplateValidation.volumeName(value));
+        }
+
+        public hudson.util.ListBoxModel doFillPullPolicyItems() {
+            hudson.util.ListBoxModel m = new hudson.util.ListBoxModel();
+            m.add("Pull when the host does not have the image", PULL_IF_MISSING);
+            m.add("Pull before every agent (a moving tag is always current)", PULL_ALWAYS);
+            m.add("Never pull (the image must be on every host)", PULL_NEVER);
+            return m;
+        }
+
+        @POST
+        public hudson.util.ListBoxModel doFillRegistryCredentialsIdItems(@QueryParameter String registryCredentialsId) {
+            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+            return new com.cloudbees.plugins.credentials.common.StandardListBoxModel().includeEmptyValue()
+                    .includeMatchingAs(hudson.security.ACL.SYSTEM2, Jenkins.get(),
+                            com.cloudbees.plugins.credentials.common.StandardUsernamePasswordCredentials.class,
+                            java.util.List.of(), com.cloudbees.plugins.credentials.CredentialsMatchers.always())
+                    .includeCurrentValue(registryCredentialsId == null ? "" : registryCredentialsId);
         }
 
         public hudson.util.ListBoxModel doFillLaunchMethodItems() {

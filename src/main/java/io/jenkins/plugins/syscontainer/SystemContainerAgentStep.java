@@ -31,6 +31,7 @@ public class SystemContainerAgentStep extends Step {
     private Integer readyTimeoutSeconds;
     private Integer launchTimeoutSeconds;
     private String launchMethod;
+    private String pullPolicy;
 
     @DataBoundConstructor
     public SystemContainerAgentStep() {
@@ -59,6 +60,8 @@ public class SystemContainerAgentStep extends Step {
             t.setGoldenVolume(base.getGoldenVolume()); // an administrator's choice; a pipeline cannot name one
             t.setKeepQuarantined(base.isKeepQuarantined());
             t.setLaunchMethod(base.getLaunchMethod());
+            t.setPullPolicy(base.getPullPolicy());
+            t.setRegistryCredentialsId(base.getRegistryCredentialsId()); // an administrator's; a pipeline cannot name one
         } else {
             t.setCacheKey(AgentTemplate.NO_CACHE);
         }
@@ -94,6 +97,9 @@ public class SystemContainerAgentStep extends Step {
         }
         if (launchMethod != null) {
             t.setLaunchMethod(launchMethod);
+        }
+        if (pullPolicy != null) {
+            t.setPullPolicy(pullPolicy);
         }
         t.setMode(hudson.model.Node.Mode.EXCLUSIVE); // only this step's body runs there
         t.setIdleMinutes(0);
@@ -256,6 +262,15 @@ public class SystemContainerAgentStep extends Step {
     @DataBoundSetter
     public void setLaunchMethod(String v) {
         launchMethod = blankToNull(v);
+    }
+
+    public String getPullPolicy() {
+        return pullPolicy;
+    }
+
+    @DataBoundSetter
+    public void setPullPolicy(String v) {
+        pullPolicy = blankToNull(v);
     }
 
     private static String blankToNull(String v) {

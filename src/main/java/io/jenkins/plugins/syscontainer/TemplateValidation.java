@@ -60,6 +60,11 @@ public final class TemplateValidation {
                 : "must be a Docker volume name: 1-64 letters, digits, '_', '.' or '-'";
     }
 
+    public static String pullPolicy(String v) {
+        return v == null || v.isBlank() || List.of(AgentTemplate.PULL_IF_MISSING, AgentTemplate.PULL_ALWAYS,
+                AgentTemplate.PULL_NEVER).contains(v.trim()) ? null : "must be 'ifMissing', 'always' or 'never'";
+    }
+
     public static String launchMethod(String v) {
         return v == null || v.isBlank() || AgentTemplate.LAUNCH_ATTACH.equals(v.trim())
                 || AgentTemplate.LAUNCH_INBOUND_WEBSOCKET.equals(v.trim()) ? null

@@ -45,6 +45,7 @@ class CloudConfigJenkinsTest {
         docker.setGoldenVolume("docker-golden");
         docker.setKeepQuarantined(true);
         docker.setAllowInPipelines(true);
+        docker.setPullPolicy(AgentTemplate.PULL_ALWAYS);
         AgentTemplate maven = new AgentTemplate("maven");
         maven.setMode(Node.Mode.NORMAL);
         maven.setRuntime("sysbox-runc-2");

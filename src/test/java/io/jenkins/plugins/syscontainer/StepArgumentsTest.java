@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import hudson.model.Node;
 import io.jenkins.plugins.syscontainer.engine.AgentIdentity;
 import io.jenkins.plugins.syscontainer.engine.ProvisionRequest;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -44,7 +45,11 @@ class StepArgumentsTest {
         base.setCacheIdleDays(3);
         base.setKeepQuarantined(true);
         base.setLaunchMethod(AgentTemplate.LAUNCH_INBOUND_WEBSOCKET);
+        base.setPullPolicy(AgentTemplate.PULL_NEVER);
+        base.setRegistryCredentialsId("registry-bot");
         AgentTemplate t = new SystemContainerAgentStep().toTemplate(base);
+        assertEquals(List.of(AgentTemplate.PULL_NEVER, "registry-bot"), List.of(t.getPullPolicy(), t.getRegistryCredentialsId()));
+        t.setRegistryCredentialsId(""); // resolving it needs a Jenkins: covered by the real build
         ProvisionRequest r = t.toRequest(ID);
         assertEquals("node-golden", r.cache().goldenVolume());
         assertEquals(java.time.Duration.ofDays(3), r.cache().idleTtl());

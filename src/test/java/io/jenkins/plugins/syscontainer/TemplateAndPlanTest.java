@@ -131,6 +131,25 @@ class TemplateAndPlanTest {
         assertFalse(QueueGuard.takesBack(null, "job/app/42/"), "used by an unknown task: nothing comes back");
     }
 
+    @Test
+    void pullPolicyReachesTheEngineAndIsChecked() {
+        AgentTemplate t = new AgentTemplate("pull");
+        var source = t.toRequest(ID).imageSource();
+        assertEquals(io.jenkins.plugins.syscontainer.engine.ImageSource.PullPolicy.IF_MISSING, source.policy());
+        assertNull(source.auth(), "no credentials: anonymous pull");
+        t.setPullPolicy("always");
+        assertEquals(io.jenkins.plugins.syscontainer.engine.ImageSource.PullPolicy.ALWAYS, t.toRequest(ID).imageSource().policy());
+        t.setPullPolicy("never");
+        assertEquals(io.jenkins.plugins.syscontainer.engine.ImageSource.PullPolicy.NEVER, t.toRequest(ID).imageSource().policy());
+        t.setPullPolicy("sometimes");
+        assertEquals("field 'pullPolicy': must be 'ifMissing', 'always' or 'never'",
+                assertThrows(IllegalArgumentException.class, () -> t.toRequest(ID)).getMessage());
+        t.setPullPolicy(" ");
+        assertEquals(AgentTemplate.PULL_IF_MISSING, t.getPullPolicy());
+        assertEquals("RegistryAuth[ci-bot, password hidden]",
+                new io.jenkins.plugins.syscontainer.engine.ImageSource.RegistryAuth("ci-bot", "s3cret").toString());
+    }
+
     /** The controller URL an inbound agent dials: the cloud's setting, then the system property, then the root URL. */
     @Test
     void inboundAgentsDialTheConfiguredUrlFirst() {

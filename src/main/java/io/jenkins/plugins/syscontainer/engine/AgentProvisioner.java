@@ -43,9 +43,26 @@ final class AgentProvisioner {
         }
 
         long t = System.nanoTime();
+        ImageSource source = req.imageSource();
+        if (source.policy() == ImageSource.PullPolicy.ALWAYS) {
+            ImagePull.pull(host, req.spec().image(), source);
+            t = step(timings, listener, agent, Step.IMAGE_PULLED, t, req.spec().image() + " (pull policy: always)");
+        }
         String id;
         try {
             id = createCmd(docker, req.spec(), agent, labels, hc).exec().getId();
+        } catch (NotFoundException e) {
+            if (source.policy() != ImageSource.PullPolicy.IF_MISSING || !isMissingImage(e)) {
+                throw FailureClassifier.classify(e, host.name(), "creating container " + agent);
+            }
+            // Only now, when the host lacks the image: the usual path makes no registry call and no image inspect.
+            ImagePull.pull(host, req.spec().image(), source);
+            t = step(timings, listener, agent, Step.IMAGE_PULLED, t, req.spec().image() + " (was missing on the host)");
+            try {
+                id = createCmd(docker, req.spec(), agent, labels, hc).exec().getId();
+            } catch (RuntimeException again) {
+                throw FailureClassifier.classify(again, host.name(), "creating container " + agent);
+            }
         } catch (RuntimeException e) {
             throw FailureClassifier.classify(e, host.name(), "creating container " + agent);
         }
@@ -79,6 +96,10 @@ final class AgentProvisioner {
             removeQuietly(docker, id);
             throw e;
         }
+    }
+
+    static boolean isMissingImage(NotFoundException e) {
+        return String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("no such image");
     }
 
     static HostConfig hostConfig(SystemContainerSpec spec, String volume) {

@@ -29,8 +29,8 @@ public final class FailureClassifier {
         }
         if (t instanceof NotFoundException && lower.contains("no such image")) {
             return new ProvisioningException(FailureKind.IMAGE_MISSING, "the image is missing" + where + ": "
-                    + msg.strip() + ". Push it to a registry the host can pull from, or load it on the host"
-                    + " (docker load), or fix the template's image", t);
+                    + msg.strip() + ". Let the template pull it (pull policy), push it to a registry the host can"
+                    + " pull from, load it on the host (docker load), or fix the template's image", t);
         }
         if (MISSING_NETWORK.matcher(msg).find()) {
             return new ProvisioningException(FailureKind.BAD_TEMPLATE, "field 'network': " + msg.strip() + where

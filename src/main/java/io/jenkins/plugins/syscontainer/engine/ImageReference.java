@@ -15,6 +15,29 @@ public final class ImageReference {
     private ImageReference() {
     }
 
+    /**
+     * The name to pull and the tag (or null when the reference has a digest, which stays in the name): Docker's pull
+     * API pulls every tag of a repository when no tag is given, so "latest" is made explicit.
+     */
+    public static String[] nameAndTag(String ref) {
+        if (ref.indexOf('@') >= 0) {
+            return new String[] {ref, null};
+        }
+        int slash = ref.lastIndexOf('/');
+        int colon = ref.lastIndexOf(':');
+        return colon > slash ? new String[] {ref.substring(0, colon), ref.substring(colon + 1)}
+                : new String[] {ref, "latest"};
+    }
+
+    /** The registry the reference pulls from: its first component when that is a host, else Docker Hub. */
+    public static String registry(String ref) {
+        String name = nameAndTag(ref)[0];
+        int at = name.indexOf('@');
+        String[] parts = (at >= 0 ? name.substring(0, at) : name).split("/");
+        return parts.length > 1 && (parts[0].contains(".") || parts[0].contains(":") || parts[0].equals("localhost"))
+                ? parts[0] : "docker.io";
+    }
+
     /** Null when {@code ref} is a valid reference, otherwise why not. */
     public static String problem(String ref) {
         if (ref == null || ref.isBlank()) {

@@ -5,16 +5,23 @@ import java.util.Objects;
 
 /**
  * One agent to provision: who it is, what to run, which cache pool to lease from (null: a throw-away volume) and how
- * that pool behaves, and how long the inner Docker may take to answer.
+ * that pool behaves, how long the inner Docker may take to answer, and where the image comes from when the host
+ * lacks it.
  */
 public record ProvisionRequest(AgentIdentity identity, SystemContainerSpec spec, String cacheKey, CacheSettings cache,
-        Duration readyTimeout) {
+        Duration readyTimeout, ImageSource imageSource) {
     public static final Duration DEFAULT_READY_TIMEOUT = Duration.ofSeconds(60);
     private static final java.util.regex.Pattern CACHE_KEY = java.util.regex.Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}");
 
     /** A request with the default cache settings. */
     public ProvisionRequest(AgentIdentity identity, SystemContainerSpec spec, String cacheKey, Duration readyTimeout) {
         this(identity, spec, cacheKey, null, readyTimeout);
+    }
+
+    /** A request whose image is pulled anonymously when the host lacks it. */
+    public ProvisionRequest(AgentIdentity identity, SystemContainerSpec spec, String cacheKey, CacheSettings cache,
+            Duration readyTimeout) {
+        this(identity, spec, cacheKey, cache, readyTimeout, null);
     }
 
     public ProvisionRequest {
@@ -29,6 +36,9 @@ public record ProvisionRequest(AgentIdentity identity, SystemContainerSpec spec,
         }
         if (readyTimeout == null) {
             readyTimeout = DEFAULT_READY_TIMEOUT;
+        }
+        if (imageSource == null) {
+            imageSource = ImageSource.DEFAULT;
         }
         if (readyTimeout.isNegative() || readyTimeout.isZero() || readyTimeout.compareTo(Duration.ofMinutes(30)) > 0) {
             throw new IllegalArgumentException("readyTimeout must be between 1 s and 30 min, not " + readyTimeout);

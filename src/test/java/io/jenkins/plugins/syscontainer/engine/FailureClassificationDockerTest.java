@@ -19,8 +19,10 @@ class FailureClassificationDockerTest {
     void missingImageIsClassifiedAndSaysHowToFix() throws Exception {
         try (EngineFixture fx = new EngineFixture()) {
             SystemContainerSpec spec = EngineFixture.agentSpec().image("sca-test/no-such-image:1").build();
+            ProvisionRequest never = new ProvisionRequest(fx.identity("noimg"), spec, null, null, Duration.ofSeconds(60),
+                    new ImageSource(ImageSource.PullPolicy.NEVER, null, null));
             ProvisioningException e = assertThrows(ProvisioningException.class,
-                    () -> fx.engine.provision(fx.request("noimg", spec), ProvisioningEvent.Listener.NONE));
+                    () -> fx.engine.provision(never, ProvisioningEvent.Listener.NONE));
             assertEquals(FailureKind.IMAGE_MISSING, e.kind(), e.getMessage());
             assertTrue(e.getMessage().contains("sca-test/no-such-image:1") && e.getMessage().contains("docker load"),
                     e.getMessage());

@@ -55,6 +55,27 @@ public final class DockerTestSupport {
         }
     }
 
+    /** The local test registry of {@code .ci/start-registry.sh}: address, user, password, and the agent image in it. */
+    public static final String REGISTRY = "127.0.0.1:5055";
+    public static final String REGISTRY_USER = "sca-test";
+    public static final String REGISTRY_PASSWORD = "sca-test-registry-password";
+    public static final String REGISTRY_AGENT_IMAGE = REGISTRY + "/sca/agent:latest";
+
+    /** Checks that the test registry answers (with 401: it wants credentials). */
+    public static void requireRegistry() {
+        client();
+        try {
+            var c = (java.net.HttpURLConnection) java.net.URI.create("http://" + REGISTRY + "/v2/").toURL().openConnection();
+            c.setConnectTimeout(2000);
+            c.setReadTimeout(2000);
+            if (c.getResponseCode() != 401) {
+                absent("the test registry at " + REGISTRY + " answered " + c.getResponseCode() + ", not 401");
+            }
+        } catch (java.io.IOException e) {
+            absent("no test registry at " + REGISTRY + " (run .ci/start-registry.sh): " + e.getMessage());
+        }
+    }
+
     static void absent(String why) {
         if (dockerRequired()) {
             Assertions.fail("SCA_REQUIRE_DOCKER=1 but " + why);
