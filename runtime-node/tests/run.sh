@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs shellcheck on runtime-node/sysbox-node and the test scripts, then the bats suite (TAP on stdout).
+# Runs shellcheck on runtime-node/sysbox-node, its runtime-node/lib/*.sh and the test scripts, then the bats suite (TAP
+# on stdout).
 #
 #   runtime-node/tests/run.sh [--require-docker] [bats options or test files...]
 #
@@ -25,7 +26,8 @@ for tool in bats shellcheck jq; do
 done
 
 echo "# shellcheck $(shellcheck --version | awk '/^version:/ {print $2}')"
-shellcheck "$root/sysbox-node" "$here/run.sh" "$here/fakes/recorder" "$here/fakes/stat"
+# -x: follow the entry point's "# shellcheck source=lib/..." directives; each lib file is also checked on its own.
+shellcheck -x "$root/sysbox-node" "$root"/lib/*.sh "$here/run.sh" "$here/fakes/recorder" "$here/fakes/stat"
 shellcheck -s bash "$here/helpers.bash"
 shellcheck -s bats "$here"/*.bats
 echo "# shellcheck: clean"
