@@ -67,10 +67,20 @@ final class AgentFactory {
         void close();
     }
 
-    static Use use(SystemContainerEngine engine) {
+    /**
+     * Registers a provision on the engine before any work starts; refused once a configuration change retires the
+     * engine (the count is raised first and the retirement checked after, so {@link CloudEngines} either sees this
+     * use while it waits, or this call sees the retirement).
+     */
+    static Use use(SystemContainerEngine engine) throws ProvisioningException {
         java.util.concurrent.atomic.AtomicInteger n = BUSY.computeIfAbsent(engine,
                 e -> new java.util.concurrent.atomic.AtomicInteger());
         n.incrementAndGet();
+        if (CloudEngines.isRetired(engine)) {
+            n.decrementAndGet();
+            throw new ProvisioningException(FailureKind.UNKNOWN,
+                    "the cloud's hosts changed while this agent was being planned; it is provisioned again", null);
+        }
         return n::decrementAndGet;
     }
 
@@ -91,10 +101,17 @@ final class AgentFactory {
     static PlannedNode plan(SystemContainerCloud cloud, AgentTemplate t, SystemContainerEngine engine) {
         String agent = newAgentName(t);
         String key = cloud.name + "/" + t.getName() + "/" + agent;
+        CompletableFuture<Node> f;
+        Use use;
+        try {
+            use = use(engine); // now, on the provisioner's thread: a configuration change waits for this provision
+        } catch (ProvisioningException e) {
+            return new PlannedNode(agent, CompletableFuture.failedFuture(e), t.getNumExecutors());
+        }
         IN_FLIGHT.add(key);
-        CompletableFuture<Node> f = CompletableFuture.supplyAsync(() -> {
-            try {
-                return provision(cloud.name, t, engine, agent, ProvisionLog.toLogger(LOG));
+        f = CompletableFuture.supplyAsync(() -> {
+            try (use) {
+                return provision(cloud.name, t, engine, agent, ProvisionLog.toLogger(LOG), true);
             } finally {
                 IN_FLIGHT.remove(key);
             }
@@ -102,16 +119,17 @@ final class AgentFactory {
         return new PlannedNode(agent, f, t.getNumExecutors());
     }
 
-    /** Provisions and wraps the container as a node; failures are classified and may suspend the template. */
+    /**
+     * Provisions and wraps the container as a node, on an engine the caller holds a {@link #use} of; failures are
+     * classified, and with {@code suspendOnFatal} a non-retryable one suspends the template (not for the step, whose
+     * ad-hoc template is used once and which fails by itself).
+     */
     static SystemContainerAgent provision(String cloud, AgentTemplate t, SystemContainerEngine engine, String agent,
-            ProvisionLog log) {
+            ProvisionLog log, boolean suspendOnFatal) {
         String suspensionKey = cloud + "/" + t.getName();
         try {
             ProvisionRequest req = t.toRequest(new AgentIdentity(SystemContainerCloud.scope(cloud), cloud, t.getName(), agent));
-            AgentContainer c;
-            try (Use u = use(engine)) {
-                c = engine.provision(req, log::event);
-            }
+            AgentContainer c = engine.provision(req, log::event);
             try {
                 return new SystemContainerAgent(agent, t, cloud, c, log.lines());
             } catch (Exception e) {
@@ -119,10 +137,14 @@ final class AgentFactory {
                 throw new CompletionException(e);
             }
         } catch (IllegalArgumentException e) {
-            suspendIfFatal(suspensionKey, FailureKind.BAD_TEMPLATE, e.getMessage(), log);
+            if (suspendOnFatal) {
+                suspendIfFatal(suspensionKey, FailureKind.BAD_TEMPLATE, e.getMessage(), log);
+            }
             throw new CompletionException(new ProvisioningException(FailureKind.BAD_TEMPLATE, e.getMessage(), e));
         } catch (ProvisioningException e) {
-            suspendIfFatal(suspensionKey, e.kind(), e.getMessage(), log);
+            if (suspendOnFatal) {
+                suspendIfFatal(suspensionKey, e.kind(), e.getMessage(), log);
+            }
             throw new CompletionException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -35,7 +35,10 @@ final class CloudEngines {
     });
 
     /** The longest a configuration change waits for provisions on the replaced engine before recovering anew. */
-    static final java.time.Duration DRAIN = java.time.Duration.ofMinutes(5);
+    static final java.time.Duration DRAIN = java.time.Duration.ofMinutes(15);
+    /** Engines replaced by a configuration change: no new provision may start on them. Weak: closed ones go. */
+    private static final Set<SystemContainerEngine> RETIRED =
+            java.util.Collections.synchronizedSet(java.util.Collections.newSetFromMap(new java.util.WeakHashMap<>()));
 
     private record Entry(String fingerprint, CompletableFuture<SystemContainerEngine> engine) {
     }
@@ -121,6 +124,7 @@ final class CloudEngines {
         if (old == null) {
             return;
         }
+        RETIRED.add(old); // first: a provision that registers after this sees it and goes to the new engine
         long deadline = System.nanoTime() + DRAIN.toNanos();
         while (!AgentFactory.idle(old) && System.nanoTime() < deadline) {
             try {
@@ -135,6 +139,10 @@ final class CloudEngines {
         }
         AgentFactory.forget(old);
         close(old);
+    }
+
+    static boolean isRetired(SystemContainerEngine engine) {
+        return RETIRED.contains(engine);
     }
 
     private static void forget(String cloud, CompletableFuture<SystemContainerEngine> failed) {

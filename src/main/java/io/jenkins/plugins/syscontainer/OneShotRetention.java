@@ -31,8 +31,16 @@ public class OneShotRetention extends RetentionStrategy<SystemContainerComputer>
     /** How long, after a restart, a used one-shot agent waits for its build to come back before it is terminated. */
     static final long RESUME_GRACE_MS = Long.getLong(OneShotRetention.class.getName() + ".resumeGraceMinutes", 10) * 60_000L;
 
+    /** After a restart, how long before a used agent that no queued build asks for by name stops waiting. */
+    static final long RESUME_QUEUE_CHECK_MS = 60_000L;
+
     @Override
     public long check(@NonNull SystemContainerComputer c) {
+        if (c.awaitingResumedBuild(RESUME_GRACE_MS) && c.age() > RESUME_QUEUE_CHECK_MS && c.getNode() != null
+                && !QueueGuard.queuedFor(c.getNode().getNodeName())) {
+            // No build is coming back: stop accepting tasks now, so the idle executor does not hold up provisioning.
+            c.endResumeWait();
+        }
         if (c.isUsed() && c.isIdle() && !c.awaitingResumedBuild(RESUME_GRACE_MS)) {
             terminate(c);
         } else if (!c.isUsed() && c.isOffline() && !c.isConnecting() && c.age() > NEVER_CONNECTED_MS) {
@@ -56,7 +64,7 @@ public class OneShotRetention extends RetentionStrategy<SystemContainerComputer>
     public void taskAccepted(Executor executor, Queue.Task task) {
         if (executor.getOwner() instanceof SystemContainerComputer c) {
             if (c.isUsed()) {
-                c.resumedBuildBack(); // after a restart: the build it ran came back (QueueGuard allows no other)
+                c.endResumeWait(); // after a restart: the build it ran came back (QueueGuard allows no other)
             }
             c.markUsed(task.getUrl());
             c.setAcceptingTasks(false);

@@ -31,7 +31,7 @@ public class QueueGuard extends QueueTaskDispatcher {
         Label label = item.getAssignedLabel();
         String suspendedBecause = label == null ? null : suspendedTemplateFor(label);
         if (!unservable(label != null, suspendedBecause != null, label == null ? 0 : label.getNodes().size(),
-                label == null ? 0 : label.getClouds().size())) {
+                label == null ? 0 : cloudsThatCanProvision(label))) {
             return null;
         }
         return new Fatal("no agent can be provisioned for label '" + label.getExpression() + "': " + suspendedBecause);
@@ -39,10 +39,24 @@ public class QueueGuard extends QueueTaskDispatcher {
 
     @Override
     public CauseOfBlockage canTake(Node node, Queue.BuildableItem item) {
-        if (node instanceof SystemContainerAgent a && a.isUsed() && !takesBack(a.getUsedBy(), item.task.getUrl())) {
-            return new Reserved(a.getNodeName(), a.getUsedBy());
+        if (node instanceof SystemContainerAgent a && a.isUsed()) {
+            Label label = item.getAssignedLabel();
+            if (!takesBack(a.getUsedBy(), item.task.getUrl(), label == null ? null : label.getName(), a.getNodeName())) {
+                return new Reserved(a.getNodeName(), a.getUsedBy());
+            }
         }
         return null;
+    }
+
+    /** Asked now, not through Label.getClouds(), whose answer Jenkins caches for minutes. */
+    private static int cloudsThatCanProvision(Label label) {
+        int n = 0;
+        for (Cloud c : Jenkins.get().clouds) {
+            if (c.canProvision(new Cloud.CloudState(label, 0))) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /**
@@ -54,9 +68,24 @@ public class QueueGuard extends QueueTaskDispatcher {
         return labelled && servedBySuspendedTemplate && nodesWithLabel == 0 && cloudsForLabel == 0;
     }
 
-    /** Whether a used one-shot agent may take this task: only the task it ran (identified by its URL) comes back. */
-    static boolean takesBack(String usedBy, String taskUrl) {
-        return usedBy != null && Objects.equals(usedBy, taskUrl);
+    /**
+     * Whether a used one-shot agent may take this task: only the build it ran (same task URL: a pipeline run's) when
+     * the task asks for this very node by name, as a pipeline's {@code node} block resuming after a restart does.
+     * Another {@code node} block of the same run, asking for a label, does not get it.
+     */
+    static boolean takesBack(String usedBy, String taskUrl, String assignedLabel, String nodeName) {
+        return usedBy != null && Objects.equals(usedBy, taskUrl) && Objects.equals(assignedLabel, nodeName);
+    }
+
+    /** Whether some queued item asks for this node by name (a resuming pipeline {@code node} block). */
+    static boolean queuedFor(String nodeName) {
+        for (Queue.Item item : Jenkins.get().getQueue().getItems()) {
+            Label label = item.getAssignedLabel();
+            if (label != null && nodeName.equals(label.getName())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** "template X of cloud Y is suspended: reason" for the first suspended template matching the label, or null. */

@@ -66,6 +66,11 @@ public class SystemContainerAgentStep extends Step {
             t.setCacheKey(AgentTemplate.NO_CACHE);
         }
         if (image != null) {
+            if (!image.equals(t.getImage())) {
+                // The administrator's registry credentials are for the template's image: a pipeline's own image is
+                // pulled anonymously, or the credentials could fetch other private images, or go to another registry.
+                t.setRegistryCredentialsId("");
+            }
             t.setImage(image);
         }
         if (runtime != null) {

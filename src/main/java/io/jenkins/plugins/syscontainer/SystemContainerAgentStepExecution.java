@@ -90,8 +90,7 @@ public class SystemContainerAgentStepExecution extends StepExecution {
         log.println("[system-container] provisioning " + agentName + " (image " + t.getImage() + ", cache "
                 + (t.getEffectiveCacheKey() == null ? "none" : t.getEffectiveCacheKey()) + ") on cloud " + cloudName);
         AgentFactory.track(cloudName, t.getName(), agentName); // counted against caps, kept live for the reaper
-        CompletableFuture.supplyAsync(() -> AgentFactory.provision(cloudName, t, cloud.engine(), agentName,
-                ProvisionLog.toStream(log)), STEP_THREADS)
+        CompletableFuture.supplyAsync(() -> provisionOnCurrentEngine(cloud, t, ProvisionLog.toStream(log)), STEP_THREADS)
                 .thenAccept(agent -> runBody(agent, t, listener))
                 .exceptionally(e -> {
                     Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
@@ -100,6 +99,20 @@ public class SystemContainerAgentStepExecution extends StepExecution {
                 })
                 .whenComplete((x, e) -> AgentFactory.done(cloudName, t.getName(), agentName));
         return false;
+    }
+
+    /** On the cloud's current engine; if a configuration change retires it in between, once more on the new one. */
+    private SystemContainerAgent provisionOnCurrentEngine(SystemContainerCloud cloud, AgentTemplate t, ProvisionLog log) {
+        for (int attempt = 1; ; attempt++) {
+            io.jenkins.plugins.syscontainer.engine.SystemContainerEngine engine = cloud.engine();
+            try (AgentFactory.Use use = AgentFactory.use(engine)) {
+                return AgentFactory.provision(cloudName, t, engine, agentName, log, false);
+            } catch (io.jenkins.plugins.syscontainer.engine.ProvisioningException e) {
+                if (attempt == 2) {
+                    throw new CompletionException(e);
+                }
+            }
+        }
     }
 
     private void runBody(SystemContainerAgent agent, AgentTemplate t, TaskListener listener) {

@@ -47,7 +47,8 @@ public class SystemContainerComputer extends AbstractCloudComputer<SystemContain
         return usedAtStart && !resumedBuildBack && age() < graceMs;
     }
 
-    void resumedBuildBack() {
+    /** Its build came back, or none will: it accepts no more tasks. */
+    void endResumeWait() {
         resumedBuildBack = true;
     }
 

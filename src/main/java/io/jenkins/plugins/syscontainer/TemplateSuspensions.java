@@ -47,6 +47,7 @@ public final class TemplateSuspensions {
 
     /** Whether no template is suspended (the queue's checks then skip everything else). */
     public boolean isEmpty() {
+        byTemplate.values().removeIf(s -> !s.until().isAfter(clock.instant()));
         return byTemplate.isEmpty();
     }
 

@@ -60,6 +60,9 @@ class CloudEnginesTest {
             assertNotNull(replaced);
             assertNotSame(engine, replaced);
             assertTrue(AgentFactory.idle(engine));
+            org.junit.jupiter.api.Assertions.assertThrows(io.jenkins.plugins.syscontainer.engine.ProvisioningException.class,
+                    () -> AgentFactory.use(engine), "no new provision may start on a retired engine");
+            AgentFactory.use(replaced).close();
         }
     }
 }

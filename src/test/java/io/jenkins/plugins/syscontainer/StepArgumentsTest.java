@@ -49,6 +49,13 @@ class StepArgumentsTest {
         base.setRegistryCredentialsId("registry-bot");
         AgentTemplate t = new SystemContainerAgentStep().toTemplate(base);
         assertEquals(List.of(AgentTemplate.PULL_NEVER, "registry-bot"), List.of(t.getPullPolicy(), t.getRegistryCredentialsId()));
+        SystemContainerAgentStep ownImage = new SystemContainerAgentStep();
+        ownImage.setImage("evil.example.com/steal:1");
+        assertEquals("", ownImage.toTemplate(base).getRegistryCredentialsId(),
+                "a pipeline's own image never gets the administrator's registry credentials");
+        SystemContainerAgentStep sameImage = new SystemContainerAgentStep();
+        sameImage.setImage(base.getImage());
+        assertEquals("registry-bot", sameImage.toTemplate(base).getRegistryCredentialsId());
         t.setRegistryCredentialsId(""); // resolving it needs a Jenkins: covered by the real build
         ProvisionRequest r = t.toRequest(ID);
         assertEquals("node-golden", r.cache().goldenVolume());

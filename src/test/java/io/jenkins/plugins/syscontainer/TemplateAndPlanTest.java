@@ -125,10 +125,14 @@ class TemplateAndPlanTest {
 
     @Test
     void aUsedOneShotAgentTakesBackOnlyItsOwnBuild() {
-        assertTrue(QueueGuard.takesBack("job/app/42/", "job/app/42/"), "the pipeline's node block resuming after a restart");
-        assertFalse(QueueGuard.takesBack("job/app/42/", "job/app/43/"), "the next build of the same job");
-        assertFalse(QueueGuard.takesBack("job/app/42/", "job/other/1/"));
-        assertFalse(QueueGuard.takesBack(null, "job/app/42/"), "used by an unknown task: nothing comes back");
+        String node = "sca-docker-1a2b3c4d";
+        assertTrue(QueueGuard.takesBack("job/app/42/", "job/app/42/", node, node),
+                "the pipeline's node block resuming after a restart asks for this node by name");
+        assertFalse(QueueGuard.takesBack("job/app/42/", "job/app/42/", "docker", node),
+                "another node block of the same run, asking for the label");
+        assertFalse(QueueGuard.takesBack("job/app/42/", "job/app/43/", node, node), "the next build of the same job");
+        assertFalse(QueueGuard.takesBack("job/app/42/", "job/other/1/", node, node));
+        assertFalse(QueueGuard.takesBack(null, "job/app/42/", node, node), "used by an unknown task: nothing comes back");
     }
 
     @Test

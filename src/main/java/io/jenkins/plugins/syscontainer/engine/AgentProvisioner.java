@@ -45,8 +45,16 @@ final class AgentProvisioner {
         long t = System.nanoTime();
         ImageSource source = req.imageSource();
         if (source.policy() == ImageSource.PullPolicy.ALWAYS) {
-            ImagePull.pull(host, req.spec().image(), source);
-            t = step(timings, listener, agent, Step.IMAGE_PULLED, t, req.spec().image() + " (pull policy: always)");
+            String detail = req.spec().image() + " (pull policy: always)";
+            try {
+                ImagePull.pull(host, req.spec().image(), source);
+            } catch (ProvisioningException e) {
+                if (!ImagePull.hasImage(docker, req.spec().image())) {
+                    throw e;
+                }
+                detail = req.spec().image() + " not refreshed, the host's copy is used: " + e.getMessage();
+            }
+            t = step(timings, listener, agent, Step.IMAGE_PULLED, t, detail);
         }
         String id;
         try {

@@ -40,7 +40,7 @@ final class CacheWarmup {
             }
             String how;
             ContainerExec.Result r;
-            if (hasImage(docker, image)) {
+            if (ImagePull.hasImage(docker, image)) {
                 how = "copied from the host";
                 try {
                     r = ImageTransfer.copyFromHost(host, containerId, image, Duration.ofMinutes(15));
@@ -59,15 +59,6 @@ final class CacheWarmup {
             done.add(image + ": " + how + " in " + (System.nanoTime() - t) / 1_000_000 + " ms");
         }
         return done;
-    }
-
-    private static boolean hasImage(DockerClient docker, String image) {
-        try {
-            docker.inspectImageCmd(image).exec();
-            return true;
-        } catch (NotFoundException e) {
-            return false;
-        }
     }
 
     /**

@@ -40,11 +40,11 @@ public final class DockerClients {
 
     private static DockerClient build(DockerHost host, boolean bounded) {
         PemSslConfig ssl = sslConfig(host);
-        DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
+        DockerClientConfig config = new NoAmbientCredentials(DefaultDockerClientConfig.createDefaultConfigBuilder()
                 .withDockerHost(host.uri().toString())
                 .withDockerTlsVerify(ssl != null)
                 .withCustomSslConfig(ssl)
-                .build();
+                .build());
         return DockerClientImpl.getInstance(config, httpClient(host, ssl, bounded));
     }
 

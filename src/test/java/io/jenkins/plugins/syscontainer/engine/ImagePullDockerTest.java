@@ -98,6 +98,32 @@ class ImagePullDockerTest {
             assertTrue(events.stream().anyMatch(e -> e.step() == ProvisioningEvent.Step.IMAGE_PULLED),
                     "policy always pulls although the host has the image: " + events);
             fx.engine.terminate(a, false, ProvisioningEvent.Listener.NONE);
+
+            // The registry refuses (or is down): "always" falls back to the host's copy instead of failing the agent.
+            ImageSource wrong = new ImageSource(ImageSource.PullPolicy.ALWAYS,
+                    new ImageSource.RegistryAuth(REGISTRY_USER, "wrong-password-0815"), Duration.ofMinutes(1));
+            List<ProvisioningEvent> fallback = new ArrayList<>();
+            AgentContainer b = fx.engine.provision(request(fx, "fallback", wrong), fallback::add);
+            ProvisioningEvent used = fallback.stream().filter(e -> e.step() == ProvisioningEvent.Step.IMAGE_PULLED)
+                    .findFirst().orElseThrow();
+            assertTrue(used.detail().contains("not refreshed, the host's copy is used"), used.toString());
+            assertFalse(used.detail().contains("wrong-password-0815"));
+            fx.engine.terminate(b, false, ProvisioningEvent.Listener.NONE);
+        }
+    }
+
+    @Test
+    void anUnreachableRegistryIsNotATemplateErrorAndIsTriedElsewhere() throws Exception {
+        DockerTestSupport.requireImage(DockerTestSupport.AGENT_IMAGE);
+        try (EngineFixture fx = new EngineFixture()) {
+            SystemContainerSpec spec = EngineFixture.agentSpec().image("127.0.0.1:1/sca/agent:latest").build();
+            ProvisioningException e = assertThrows(ProvisioningException.class, () -> fx.engine.provision(
+                    new ProvisionRequest(fx.identity("unreachable"), spec, null, null, Duration.ofSeconds(60), ImageSource.DEFAULT),
+                    ProvisioningEvent.Listener.NONE));
+            System.out.println("pull: unreachable registry: " + e.getMessage());
+            assertEquals(FailureKind.UNKNOWN, e.kind(), e.getMessage());
+            assertTrue(e.kind().tryElsewhere(), "another host may reach the registry");
+            assertEquals(List.of(), fx.containers());
         }
     }
 }

@@ -7,6 +7,7 @@ import io.jenkins.plugins.syscontainer.engine.CacheSettings;
 import io.jenkins.plugins.syscontainer.engine.DockerHost;
 import io.jenkins.plugins.syscontainer.engine.FailureKind;
 import io.jenkins.plugins.syscontainer.engine.HostProbe;
+import io.jenkins.plugins.syscontainer.engine.ImageSource;
 import io.jenkins.plugins.syscontainer.engine.Json;
 import io.jenkins.plugins.syscontainer.engine.ProvisionRequest;
 import io.jenkins.plugins.syscontainer.engine.ProvisioningEvent;
@@ -43,7 +44,8 @@ public final class EngineCli {
             commands:
               run   [host options] --image IMAGE [--runtime R] [--cpus N] [--memory SIZE] [--pids N]
                     [--cache-key K [--max-volumes N] [--preload IMAGE]... [--golden VOLUME]]
-                    [--ready-timeout SECONDS] [--load HOST_IMAGE]... [--name AGENT] [--json] -- COMMAND...
+                    [--ready-timeout SECONDS] [--pull ifMissing|always|never] [--load HOST_IMAGE]... [--name AGENT]
+                    [--json] -- COMMAND...
                     Provisions one agent exactly as Jenkins would, copies each --load image from the host into the
                     inner Docker, runs COMMAND inside through the exec channel (output streamed), terminates the
                     agent, and prints the step timings as one JSON line.
@@ -91,7 +93,7 @@ public final class EngineCli {
             List<String> rest = args.subList(1, args.size());
             return switch (args.get(0)) {
                 case "run" -> new RunCommand(this).run(parse(rest, Set.of("image", "runtime", "cache-key", "cpus",
-                        "memory", "pids", "ready-timeout", "load", "name", "preload", "golden", "max-volumes")));
+                        "memory", "pids", "ready-timeout", "pull", "load", "name", "preload", "golden", "max-volumes")));
                 case "caches" -> new CachesCommand(this).run(rest);
                 case "probe" -> probe(parse(rest, Set.of("image", "runtime")));
                 case "reap" -> reap(parse(rest, Set.of("live", "grace")));
@@ -188,10 +190,21 @@ public final class EngineCli {
                     .withMaxVolumes((int) a.number("max-volumes", CacheSettings.DEFAULT_MAX_VOLUMES))
                     .withPreload(a.all("preload")).withGolden(a.get("golden", null));
             return new ProvisionRequest(identity(a, engine, "sca-cli"), spec, a.get("cache-key", null), cache,
-                    Duration.ofSeconds(a.number("ready-timeout", 60)));
+                    Duration.ofSeconds(a.number("ready-timeout", 60)), new ImageSource(pullPolicy(a.get("pull", "ifMissing")),
+                            null, null));
         } catch (IllegalArgumentException e) {
             throw new CliArgs.UsageException(e.getMessage());
         }
+    }
+
+    /** The --pull option (anonymous pulls only: the command line takes no registry password). */
+    static ImageSource.PullPolicy pullPolicy(String v) throws CliArgs.UsageException {
+        return switch (v) {
+            case "ifMissing" -> ImageSource.PullPolicy.IF_MISSING;
+            case "always" -> ImageSource.PullPolicy.ALWAYS;
+            case "never" -> ImageSource.PullPolicy.NEVER;
+            default -> throw new CliArgs.UsageException("--pull must be ifMissing, always or never, not '" + v + "'");
+        };
     }
 
     private int probe(CliArgs a) throws CliArgs.UsageException, IOException, InterruptedException {

@@ -74,7 +74,9 @@ class EngineCliDockerTest {
         assertEquals(2, cli("frobnicate"));
         assertEquals(3, cli("run", "--controller-id", controller, "--image", "UPPER/case", "--", "true"));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("field 'image'"));
-        assertEquals(4, cli("run", "--controller-id", controller, "--image", "sca-test/absent:1", "--", "true"));
+        assertEquals(4, cli("run", "--controller-id", controller, "--image", "sca-test/absent:1", "--pull", "never",
+                "--", "true"));
+        assertEquals(2, cli("run", "--controller-id", controller, "--pull", "sometimes", "--", "true"));
         assertEquals(5, cli("run", "--controller-id", controller, "--allow-runtime", "nope-runc", "--runtime",
                 "nope-runc", "--", "true"));
         assertEquals(1, cli("run", "--controller-id", controller, "--", "false"));
