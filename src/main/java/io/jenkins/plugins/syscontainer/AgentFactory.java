@@ -152,7 +152,7 @@ final class AgentFactory {
         }
     }
 
-    private static void suspendIfFatal(String key, FailureKind kind, String message, ProvisionLog log) {
+    static void suspendIfFatal(String key, FailureKind kind, String message, ProvisionLog log) {
         if (SystemContainerCloud.SUSPENSIONS.onFailure(key, kind, message)) {
             log.line("template " + key + " suspended for " + TemplateSuspensions.SUSPENSION.toMinutes()
                     + " minutes: " + message);

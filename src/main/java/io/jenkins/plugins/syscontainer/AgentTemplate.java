@@ -60,7 +60,7 @@ public class AgentTemplate implements Describable<AgentTemplate> {
     /** 0: one build, then the agent is terminated. */
     private int idleMinutes;
     private int readyTimeoutSeconds = (int) ProvisionRequest.DEFAULT_READY_TIMEOUT.toSeconds();
-    private int launchTimeoutSeconds = 120;
+    private int launchTimeoutSeconds = AttachLauncher.DEFAULT_TIMEOUT_SECONDS;
     private int instanceCap;
     private int numExecutors = 1;
 
@@ -145,6 +145,16 @@ public class AgentTemplate implements Describable<AgentTemplate> {
         require("readyTimeoutSeconds", TemplateValidation.seconds(readyTimeoutSeconds, 5, 1800));
         return new ProvisionRequest(identity, toSpec(), getEffectiveCacheKey(), toCacheSettings(),
                 Duration.ofSeconds(readyTimeoutSeconds), toImageSource());
+    }
+
+    /** Why this template cannot become an engine request (naming the field), or null; makes no Docker call. */
+    String problem() {
+        try {
+            toRequest(new AgentIdentity("check", "check", name, "check"));
+            return null;
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        }
     }
 
     private static void require(String field, String problem) {

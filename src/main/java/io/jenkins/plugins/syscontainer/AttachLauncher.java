@@ -25,12 +25,14 @@ import org.kohsuke.stapler.DataBoundConstructor;
  */
 public class AttachLauncher extends ComputerLauncher {
     static final String AGENT_USER = "jenkins";
+    /** How long a launch waits for the agent's channel when the template does not say. */
+    static final int DEFAULT_TIMEOUT_SECONDS = 120;
 
     private final int timeoutSeconds;
 
     @DataBoundConstructor
     public AttachLauncher(int timeoutSeconds) {
-        this.timeoutSeconds = timeoutSeconds <= 0 ? 120 : timeoutSeconds;
+        this.timeoutSeconds = timeoutSeconds <= 0 ? DEFAULT_TIMEOUT_SECONDS : timeoutSeconds;
     }
 
     public int getTimeoutSeconds() {

@@ -84,13 +84,6 @@ final class CloudEngines {
         return f.join();
     }
 
-    static SystemContainerEngine existing(String cloud) {
-        synchronized (ENGINES) {
-            Entry e = ENGINES.get(cloud);
-            return e == null || !e.engine().isDone() || e.engine().isCompletedExceptionally() ? null : e.engine().join();
-        }
-    }
-
     private static CompletableFuture<SystemContainerEngine> future(String cloud, Config config) {
         String fingerprint = config.fingerprint();
         synchronized (ENGINES) {

@@ -28,7 +28,7 @@ public class InboundWebSocketLauncher extends JNLPLauncher {
 
     public InboundWebSocketLauncher(String url, int timeoutSeconds) {
         this.url = url;
-        this.timeoutSeconds = timeoutSeconds <= 0 ? 120 : timeoutSeconds;
+        this.timeoutSeconds = timeoutSeconds <= 0 ? AttachLauncher.DEFAULT_TIMEOUT_SECONDS : timeoutSeconds;
         setWebSocket(true);
     }
 

@@ -8,6 +8,7 @@ import hudson.model.queue.CauseOfBlockage;
 import hudson.model.queue.QueueTaskDispatcher;
 import hudson.slaves.Cloud;
 import java.util.Objects;
+import java.util.function.IntSupplier;
 import jenkins.model.Jenkins;
 
 /**
@@ -30,8 +31,8 @@ public class QueueGuard extends QueueTaskDispatcher {
         }
         Label label = item.getAssignedLabel();
         String suspendedBecause = label == null ? null : suspendedTemplateFor(label);
-        if (!unservable(label != null, suspendedBecause != null, label == null ? 0 : label.getNodes().size(),
-                label == null ? 0 : cloudsThatCanProvision(label))) {
+        if (!unservable(label != null, suspendedBecause != null, () -> label.getNodes().size(),
+                () -> cloudsThatCanProvision(label))) {
             return null;
         }
         return new Fatal("no agent can be provisioned for label '" + label.getExpression() + "': " + suspendedBecause);
@@ -62,10 +63,12 @@ public class QueueGuard extends QueueTaskDispatcher {
     /**
      * Whether a queued item is to be dropped: it has a label, a suspended template serves it, and no node has the label
      * and no cloud can provision it now (a suspended template does not count). Items without a label may run
-     * anywhere, so they are never dropped.
+     * anywhere, so they are never dropped. The counts are asked only when the rest holds: this runs under the queue
+     * lock for every queued item.
      */
-    static boolean unservable(boolean labelled, boolean servedBySuspendedTemplate, int nodesWithLabel, int cloudsForLabel) {
-        return labelled && servedBySuspendedTemplate && nodesWithLabel == 0 && cloudsForLabel == 0;
+    static boolean unservable(boolean labelled, boolean servedBySuspendedTemplate, IntSupplier nodesWithLabel,
+            IntSupplier cloudsForLabel) {
+        return labelled && servedBySuspendedTemplate && nodesWithLabel.getAsInt() == 0 && cloudsForLabel.getAsInt() == 0;
     }
 
     /**

@@ -9,6 +9,7 @@ import hudson.slaves.Cloud;
 import hudson.slaves.NodeProvisioner.PlannedNode;
 import hudson.util.FormValidation;
 import io.jenkins.plugins.syscontainer.engine.DockerHost;
+import io.jenkins.plugins.syscontainer.engine.FailureKind;
 import io.jenkins.plugins.syscontainer.engine.HostProbe;
 import io.jenkins.plugins.syscontainer.engine.SystemContainerEngine;
 import java.time.Clock;
@@ -120,6 +121,11 @@ public class SystemContainerCloud extends Cloud {
     public Collection<PlannedNode> provision(CloudState state, int excessWorkload) {
         AgentTemplate t = templateFor(state.getLabel());
         if (t == null) {
+            return List.of();
+        }
+        String problem = t.problem();
+        if (problem != null) { // found before any host is asked, so also when every host is down
+            AgentFactory.suspendIfFatal(name + "/" + t.getName(), FailureKind.BAD_TEMPLATE, problem, ProvisionLog.toLogger(LOG));
             return List.of();
         }
         SystemContainerEngine engine;

@@ -20,9 +20,7 @@ import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
 class PipelineStepJenkinsTest {
     @Test
     void aBadArgumentFailsTheStepBeforeAnyProvisioningAndIsNamed(JenkinsRule r) throws Exception {
-        SystemContainerCloud x = new SystemContainerCloud("x");
-        x.setHosts(List.of(new DockerHostEntry("nowhere", "unix:///nonexistent/docker.sock")));
-        r.jenkins.clouds.add(x);
+        SystemContainerCloud x = unreachableCloud(r);
         WorkflowJob p = r.createProject(WorkflowJob.class, "bad-arguments");
         p.setDefinition(new CpsFlowDefinition(
                 "systemContainerAgent(cloud: 'x', image: 'bad image!!') { echo 'the body ran' }", true));
@@ -41,18 +39,24 @@ class PipelineStepJenkinsTest {
         assertEquals(List.of(), r.jenkins.getNodes(), "no agent was added");
     }
 
+    /** Cloud "x", whose only host does not exist: nothing can be provisioned there. */
+    private static SystemContainerCloud unreachableCloud(JenkinsRule r) {
+        SystemContainerCloud x = new SystemContainerCloud("x");
+        x.setHosts(List.of(new DockerHostEntry("nowhere", "unix:///nonexistent/docker.sock")));
+        r.jenkins.clouds.add(x);
+        return x;
+    }
+
     /**
-     * A template that cannot work is suspended after its first failure, and the queued {@code node} block only it
+     * A template that cannot work is suspended at once (its problem is found before any host is asked, so also when
+     * the only host is down, as here), and the queued {@code node} block only it
      * could serve is dropped from the queue (the pipeline is aborted: "Queue task was cancelled") instead of waiting.
      */
     @Test
     void aBuildOnlyABrokenTemplateCouldServeIsDroppedNotLeftWaiting(JenkinsRule r) throws Exception {
-        SystemContainerCloud x = new SystemContainerCloud("x");
-        x.setHosts(List.of(new DockerHostEntry("nowhere", "unix:///nonexistent/docker.sock")));
         AgentTemplate broken = new AgentTemplate("broken");
         broken.setImage("Not A Valid Image");
-        x.setTemplates(List.of(broken));
-        r.jenkins.clouds.add(x);
+        unreachableCloud(r).setTemplates(List.of(broken));
         WorkflowJob p = r.createProject(WorkflowJob.class, "broken-template");
         p.setDefinition(new CpsFlowDefinition("node('broken') { echo 'the body ran' }", true));
         WorkflowRun b = r.buildAndAssertStatus(Result.ABORTED, p);

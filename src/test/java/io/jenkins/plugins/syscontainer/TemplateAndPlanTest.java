@@ -116,11 +116,16 @@ class TemplateAndPlanTest {
 
     @Test
     void onlyQueueItemsNothingElseCanServeAreDroppedAfterAFatalFailure() {
-        assertTrue(QueueGuard.unservable(true, true, 0, 0));
-        assertFalse(QueueGuard.unservable(true, false, 0, 0), "another template's label");
-        assertFalse(QueueGuard.unservable(true, true, 1, 0), "a node has the label");
-        assertFalse(QueueGuard.unservable(true, true, 0, 1), "another cloud can provision it");
-        assertFalse(QueueGuard.unservable(false, true, 0, 0), "no label: may run anywhere");
+        java.util.function.IntSupplier none = () -> 0;
+        java.util.function.IntSupplier one = () -> 1;
+        java.util.function.IntSupplier notAsked = () -> {
+            throw new AssertionError("counted although the item is not served by a suspended template");
+        };
+        assertTrue(QueueGuard.unservable(true, true, none, none));
+        assertFalse(QueueGuard.unservable(true, false, notAsked, notAsked), "another template's label");
+        assertFalse(QueueGuard.unservable(true, true, one, notAsked), "a node has the label");
+        assertFalse(QueueGuard.unservable(true, true, none, one), "another cloud can provision it");
+        assertFalse(QueueGuard.unservable(false, true, notAsked, notAsked), "no label: may run anywhere");
     }
 
     @Test
@@ -161,6 +166,14 @@ class TemplateAndPlanTest {
         assertEquals("http://prop/", InboundWebSocketLauncher.controllerUrl("", "http://prop/", "http://root/"));
         assertEquals("http://root/", InboundWebSocketLauncher.controllerUrl(null, null, "http://root/"));
         assertNull(InboundWebSocketLauncher.controllerUrl(null, " ", null));
+    }
+
+    @Test
+    void aTemplatesProblemIsFoundWithoutAnyHost() {
+        AgentTemplate t = new AgentTemplate("broken");
+        assertNull(t.problem());
+        t.setImage("Not A Valid Image");
+        assertTrue(t.problem().startsWith("field 'image'"), t.problem());
     }
 
     @Test
