@@ -60,7 +60,7 @@ final class AgentProvisioner {
         try {
             id = createCmd(docker, req.spec(), agent, labels, hc).exec().getId();
         } catch (NotFoundException e) {
-            if (source.policy() != ImageSource.PullPolicy.IF_MISSING || !isMissingImage(e)) {
+            if (source.policy() != ImageSource.PullPolicy.IF_MISSING || !FailureClassifier.isMissingImage(e)) {
                 throw FailureClassifier.classify(e, host.name(), "creating container " + agent);
             }
             // Only now, when the host lacks the image: the usual path makes no registry call and no image inspect.
@@ -104,10 +104,6 @@ final class AgentProvisioner {
             removeQuietly(docker, id);
             throw e;
         }
-    }
-
-    static boolean isMissingImage(NotFoundException e) {
-        return String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("no such image");
     }
 
     static HostConfig hostConfig(SystemContainerSpec spec, String volume) {

@@ -93,6 +93,22 @@ public final class ContainerExec {
                 out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
+    /** Starts {@code command} as {@code user} and returns at once; the process outlives the call (no output kept). */
+    public void startDetached(String containerId, List<String> command, String user, Duration timeout)
+            throws InterruptedException {
+        String execId = docker.execCreateCmd(containerId).withCmd(command.toArray(String[]::new)).withUser(user)
+                .withAttachStdout(false).withAttachStderr(false).exec().getId();
+        try (ResultCallback.Adapter<Frame> cb = docker.execStartCmd(execId).withDetach(true)
+                .exec(new ResultCallback.Adapter<>())) {
+            if (!cb.awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new ExecTimeoutException("starting " + command + " in " + shortId(containerId)
+                        + " took longer than " + timeout.toSeconds() + " s");
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /**
      * A {@code sh -c} command line that feeds exactly {@code length} bytes of stdin to {@code script}, which may
      * refer to the input as standard input.

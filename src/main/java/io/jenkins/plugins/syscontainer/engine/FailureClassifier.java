@@ -27,7 +27,7 @@ public final class FailureClassifier {
                     + ": " + msg.strip() + ". Install Sysbox on that host and check it with"
                     + " 'runtime-node/sysbox-node validate'", t);
         }
-        if (t instanceof NotFoundException && lower.contains("no such image")) {
+        if (isMissingImage(t)) {
             return new ProvisioningException(FailureKind.IMAGE_MISSING, "the image is missing" + where + ": "
                     + msg.strip() + ". Let the template pull it (pull policy), push it to a registry the host can"
                     + " pull from, load it on the host (docker load), or fix the template's image", t);
@@ -44,6 +44,11 @@ public final class FailureClassifier {
             return new ProvisioningException(FailureKind.UNKNOWN, "Docker refused" + where + ": " + msg.strip(), t);
         }
         return new ProvisioningException(FailureKind.UNKNOWN, "unexpected failure" + where + ": " + rootMessage(t), t);
+    }
+
+    /** Docker's answer to a create whose image the host does not have. */
+    static boolean isMissingImage(Throwable t) {
+        return t instanceof NotFoundException && String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT).contains("no such image");
     }
 
     /** Connection refused, timeouts, TLS handshake failures, resets: the host, not the request, is the problem. */

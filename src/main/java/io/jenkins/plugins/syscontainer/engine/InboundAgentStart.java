@@ -1,12 +1,9 @@
 package io.jenkins.plugins.syscontainer.engine;
 
-import com.github.dockerjava.api.async.ResultCallback;
-import com.github.dockerjava.api.model.Frame;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
@@ -69,17 +66,7 @@ public final class InboundAgentStart {
                 "log=$1; pidf=$2; shift 2; echo $$ > \"$pidf\"; exec \"$@\" >>\"$log\" 2>&1",
                 "inbound-agent", paths.log(), paths.pidFile()));
         wrapped.addAll(command);
-        String execId = host.api().execCreateCmd(containerId).withCmd(wrapped.toArray(String[]::new)).withUser(user)
-                .withAttachStdout(false).withAttachStderr(false).exec().getId();
-        try (ResultCallback.Adapter<Frame> cb = host.api().execStartCmd(execId).withDetach(true)
-                .exec(new ResultCallback.Adapter<>())) {
-            if (!cb.awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw new ContainerExec.ExecTimeoutException("starting the inbound agent in "
-                        + ContainerExec.shortId(containerId) + " took longer than " + timeout.toSeconds() + " s");
-            }
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        exec.startDetached(containerId, wrapped, user, timeout);
     }
 
     /**
