@@ -8,7 +8,6 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 base=debian:trixie-slim
 agent=${AGENT_IMAGE:-system-container-agent:latest}
-mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 
 if docker image inspect "$base" >/dev/null 2>&1; then
   echo "base image $base present, reused"
@@ -18,7 +17,7 @@ else
   echo "debootstrap trixie into $root"
   debootstrap --variant=minbase \
     --include=docker.io,docker-cli,iptables,ca-certificates,procps,tini,git,curl,openjdk-21-jre-headless \
-    trixie "$root" "$mirror" >/var/tmp/debootstrap.log 2>&1 || { tail -n 40 /var/tmp/debootstrap.log >&2; exit 1; }
+    trixie "$root" ${DEBIAN_MIRROR:+"$DEBIAN_MIRROR"} >/var/tmp/debootstrap.log 2>&1 || { tail -n 40 /var/tmp/debootstrap.log >&2; exit 1; }
   rm -rf "$root"/var/lib/apt/lists/* "$root"/var/cache/apt/archives/*.deb
   tar -C "$root" -c . | docker import -c 'CMD ["bash"]' - "$base"
 fi
