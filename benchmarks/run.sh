@@ -17,9 +17,9 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-jar=offline/benchmarks/target/sca-benchmarks.jar
+jar=engine-tools/benchmarks/target/sca-benchmarks.jar
 if [ ! -f "$jar" ] || [ -n "$(find src benchmarks/src -newer "$jar" -name '*.java' | head -n 1)" ]; then
-  JAVA_HOME=$jdk mvn -B -q -ntp -f offline/pom.xml package -DskipTests >&2
+  (cd engine-tools && JAVA_HOME=$jdk mvn -B -q -ntp package >&2)
 fi
 tmp=$(mktemp)
 trap 'rm -f "$tmp"' EXIT

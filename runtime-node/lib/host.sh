@@ -41,6 +41,18 @@ read_file() {
 
 pid1_is_systemd() { [ "$(read_file "$ROOT/proc/1/comm")" = systemd ]; }
 
+# proc_pids NAME: the PIDs of the processes named exactly NAME (like pgrep -x), read from $ROOT/proc/<pid>/comm so
+# that tests can describe the processes of a fake host. Prints them space-separated; returns 1 when there are none.
+proc_pids() {
+  local f pids=''
+  while IFS= read -r f; do
+    f=${f%/comm}
+    pids+=" ${f##*/}"
+  done < <(grep -slx -- "$1" "$ROOT"/proc/[0-9]*/comm 2>/dev/null)
+  [ -n "$pids" ] || return 1
+  printf '%s' "${pids# }"
+}
+
 docker_up() { have docker && docker version --format '{{.Server.Version}}' >/dev/null 2>&1; }
 
 pkg_version() { # installed version of a Debian package, empty if not installed

@@ -4,9 +4,9 @@
 # ---------------------------------------------------------------------------------------------------------------------
 # validate: a real system container
 
-# functional_checks IMAGE INNER_IMAGE CMD TIMEOUT
+# functional_checks IMAGE INNER_IMAGE CMD TIMEOUT [RUNTIME]
 functional_checks() {
-  local image=$1 inner_image=$2 cmd=$3 timeout_s=$4
+  local image=$1 inner_image=$2 cmd=$3 timeout_s=$4 runtime=${5:-$DEFAULT_RUNTIME}
   if ! docker image inspect "$image" >/dev/null 2>&1; then
     fail image "image $image is not present on this host" "build or load the agent image (docker load), or pass --image IMAGE"
     skip functional "system-container checks need an image"
@@ -14,7 +14,7 @@ functional_checks() {
   fi
   pass image "image $image present"
   if [ "$V_RUNTIME_OK" != 1 ]; then
-    skip functional "runtime sysbox-runc not registered: no system container started"
+    skip functional "runtime $runtime not registered: no system container started"
     return 0
   fi
 
@@ -33,7 +33,7 @@ functional_checks() {
     validate_cleanup
     return 0
   fi
-  local run_args=(run -d --name "$name" --runtime=sysbox-runc --label "$VALIDATE_LABEL=$V_RUN_ID"
+  local run_args=(run -d --name "$name" --runtime="$runtime" --label "$VALIDATE_LABEL=$V_RUN_ID"
     --mount "type=volume,source=$vol,target=/var/lib/docker" "$image")
   if [ -n "$cmd" ]; then
     local -a cmd_words
@@ -43,14 +43,15 @@ functional_checks() {
   t0=$(now_ms)
   if ! out=$(timeout 120 docker "${run_args[@]}" 2>&1); then
     local fix="see the error; journalctl -u sysbox-mgr -u sysbox-fs -n 50"
-    [[ $out == *"nknown runtime"* || $out == *"unknown or invalid runtime"* ]] && fix="reload Docker so it reads runtimes.sysbox-runc: systemctl reload docker"
+    pid1_is_systemd || fix="see the error; ${SYSBOX_MGR_LOG#"$ROOT"} and /var/log/sysbox-fs.log"
+    [[ $out == *"nknown runtime"* || $out == *"unknown or invalid runtime"* ]] && fix="reload Docker so it reads runtimes.$runtime: $(docker_reload_hint)"
     fail start "system container did not start: $(printf '%s' "$out" | tr '\n' ' ' | cut -c1-300)" "$fix"
     validate_cleanup
     return 0
   fi
   t1=$(now_ms)
   metric container_start_ms $((t1 - t0))
-  pass start "agent image started under sysbox-runc with a fresh volume at /var/lib/docker ($((t1 - t0)) ms)"
+  pass start "agent image started under $runtime with a fresh volume at /var/lib/docker ($((t1 - t0)) ms)"
 
   # Isolation: a Sysbox container's root maps to an unprivileged host range; the identity map means no user namespace.
   local map a b c extra subuid_start
@@ -60,7 +61,7 @@ functional_checks() {
     fail isolation "uid_map has more than one line: $(printf '%s' "$map" | tr -s ' \n' ' ')" "this is not a Sysbox CE container"
   elif [ "$a" = 0 ] && [ "$b" = 0 ] && [ "$c" = 4294967295 ]; then
     fail isolation "not isolated: not Sysbox: uid_map is the identity map '0 0 4294967295' (container root is host root; no user namespace)" \
-      "register the real Sysbox runtime ($SYSBOX_RUNC_PATH) as sysbox-runc: sysbox-node install"
+      "$runtime is not Sysbox: register the real Sysbox runtime ($SYSBOX_RUNC_PATH, sysbox-node install) and validate it (--runtime NAME when it is not sysbox-runc)"
   elif [ "$a" = 0 ] && [[ $b =~ ^[0-9]+$ ]] && [ "$b" -gt 0 ] && [ "$c" = 65536 ] && [ -z "$extra" ]; then
     subuid_start=$(awk -F: '$1 == "sysbox" { print $2; exit }' "$ROOT/etc/subuid" 2>/dev/null) || subuid_start=
     if [ -n "$subuid_start" ] && [ "$subuid_start" != "$b" ]; then
@@ -102,7 +103,7 @@ functional_checks() {
     check_inner_container "$name" "$inner_image"
   fi
 
-  check_pid_host "$image" "$name-pidhost"
+  check_pid_host "$image" "$name-pidhost" "$runtime"
 
   local cid
   cid=$(docker inspect -f '{{.Id}}' "$name" 2>/dev/null) || cid=
@@ -176,8 +177,8 @@ docker rmi sysbox-node-probe:latest >/dev/null 2>&1 || true'
 }
 
 check_pid_host() {
-  local image=$1 name=$2 out
-  if out=$(timeout 60 docker run --rm --name "$name" --runtime=sysbox-runc --pid=host --label "$VALIDATE_LABEL=$V_RUN_ID" \
+  local image=$1 name=$2 runtime=${3:-$DEFAULT_RUNTIME} out
+  if out=$(timeout 60 docker run --rm --name "$name" --runtime="$runtime" --pid=host --label "$VALIDATE_LABEL=$V_RUN_ID" \
     --entrypoint true "$image" 2>&1); then
     fail pid-host "--pid=host was NOT refused: the runtime let a container join the host PID namespace (Sysbox refuses this)" \
       "use the real Sysbox runtime; the plugin's policy also blocks --pid=host"

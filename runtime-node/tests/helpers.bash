@@ -61,12 +61,34 @@ real_docker_or_skip() {
   elif ! docker info --format '{{json .Runtimes}}' 2>/dev/null | grep -q '"sysbox-runc"'; then why="engine has no sysbox-runc runtime"
   elif [ -n "${1:-}" ] && ! docker image inspect "$1" >/dev/null 2>&1; then why="image $1 not present"
   fi
-  [ -z "$why" ] && return 0
+  require_or_skip "$why"
+}
+
+# require_or_skip WHY: nothing when WHY is empty; else skip the test with WHY as the reason, or fail it under
+# --require-docker (SYSBOX_NODE_REQUIRE_DOCKER=1), where every precondition of the real-engine tests must hold.
+require_or_skip() {
+  [ -z "$1" ] && return 0
   if [ "${SYSBOX_NODE_REQUIRE_DOCKER:-0}" = 1 ]; then
-    echo "Docker required (--require-docker) but: $why" >&2
+    echo "Docker required (--require-docker) but: $1" >&2
     return 1
   fi
-  skip "$why"
+  skip "$1"
+}
+
+# registered_runtime_path NAME: the path the engine has registered for runtime NAME (docker info), empty if none.
+registered_runtime_path() {
+  docker info --format '{{json .Runtimes}}' 2>/dev/null | jq -r --arg n "$1" '.[$n].path // .[$n].Path // empty'
+}
+
+# runtime_is_sysbox_ce NAME: the binary the engine runs for runtime NAME says it is Sysbox CE (sysbox-runc --version:
+# "edition: Community Edition (CE)"). Decided from what Docker has registered, never from a fixed path.
+runtime_is_sysbox_ce() {
+  local p bin out
+  p=$(registered_runtime_path "$1")
+  [ -n "$p" ] || return 1
+  case $p in /*) bin=$p ;; *) bin=$(command -v -- "$p") || return 1 ;; esac
+  out=$("$bin" --version 2>&1) || return 1
+  [[ $out == *sysbox-runc* && $out == *"Community Edition (CE)"* ]]
 }
 
 # json_check ID FIELD: a field of one check in $output (JSON).

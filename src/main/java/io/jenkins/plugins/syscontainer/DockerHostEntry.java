@@ -10,6 +10,8 @@ import hudson.model.Descriptor;
 import hudson.security.ACL;
 import hudson.util.FormValidation;
 import hudson.util.ListBoxModel;
+import io.jenkins.plugins.syscontainer.engine.HostProbe;
+import io.jenkins.plugins.syscontainer.engine.SystemContainerEngine;
 import io.jenkins.plugins.syscontainer.engine.DockerHost;
 import java.net.URI;
 import java.time.Duration;
@@ -80,12 +82,15 @@ public class DockerHostEntry implements Describable<DockerHostEntry> {
             throw new IllegalArgumentException("Docker host '" + name + "': field 'credentialsId': no Docker Server"
                     + " Credentials with id '" + credentialsId + "'");
         }
-        String key = c.getClientKeySecret() == null ? null : c.getClientKeySecret().getPlainText();
-        if (key == null || c.getClientCertificate() == null || c.getServerCaCertificate() == null) {
+        hudson.util.Secret keySecret = c.getClientKeySecret();
+        String key = keySecret == null ? null : keySecret.getPlainText();
+        String cert = c.getClientCertificate();
+        String ca = c.getServerCaCertificate();
+        if (key == null || cert == null || ca == null) {
             throw new IllegalArgumentException("Docker host '" + name + "': credential '" + credentialsId
                     + "' must hold the client key, the client certificate and the server CA certificate");
         }
-        return new DockerHost.TlsMaterial(key, c.getClientCertificate(), c.getServerCaCertificate());
+        return new DockerHost.TlsMaterial(key, cert, ca);
     }
 
     public String getName() {
@@ -160,6 +165,26 @@ public class DockerHostEntry implements Describable<DockerHostEntry> {
         public FormValidation doCheckMaxAgents(@QueryParameter int value) {
             Jenkins.get().checkPermission(Jenkins.ADMINISTER);
             return value >= 1 && value <= 10_000 ? FormValidation.ok() : FormValidation.error("must be between 1 and 10000");
+        }
+
+        /** "Test connection" for one host: the engine's host probe, each check with pass/warn/fail. */
+        @POST
+        public FormValidation doTestConnection(@QueryParameter String name, @QueryParameter String uri,
+                @QueryParameter String credentialsId) throws InterruptedException {
+            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+            DockerHostEntry entry = new DockerHostEntry(name == null || name.isBlank() ? "test" : name.trim(), uri);
+            entry.setCredentialsId(credentialsId);
+            try (SystemContainerEngine engine = new SystemContainerEngine(Jenkins.get().getLegacyInstanceId() + ".probe",
+                    List.of(entry.toDockerHost(entry.resolveTls())),
+                    io.jenkins.plugins.syscontainer.engine.SecurityPolicy.defaultPolicy())) {
+                // The host's check, not a template's: it starts the default agent image (help-testConnection says so).
+                String img = AgentTemplate.DEFAULT_IMAGE;
+                HostProbe.Report r = HostProbe.probe(engine, entry.getName(),
+                        io.jenkins.plugins.syscontainer.engine.SystemContainerSpec.builder(img).build(), Duration.ofSeconds(60));
+                return ProbeReport.toFormValidation(r);
+            } catch (IllegalArgumentException | java.io.IOException e) {
+                return FormValidation.error(e.getMessage());
+            }
         }
 
         @POST

@@ -5,11 +5,12 @@ import hudson.Extension;
 import hudson.model.Descriptor;
 import hudson.model.Executor;
 import hudson.model.ExecutorListener;
+import hudson.model.OneOffExecutor;
 import hudson.model.Queue;
 import hudson.slaves.RetentionStrategy;
-import java.util.concurrent.CompletableFuture;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.jenkinsci.plugins.durabletask.executors.ContinuableExecutable;
 import org.kohsuke.stapler.DataBoundConstructor;
 
 /**
@@ -36,8 +37,12 @@ public class OneShotRetention extends RetentionStrategy<SystemContainerComputer>
 
     @Override
     public long check(@NonNull SystemContainerComputer c) {
-        if (c.awaitingResumedBuild(RESUME_GRACE_MS) && c.age() > RESUME_QUEUE_CHECK_MS && c.getNode() != null
-                && !QueueGuard.queuedFor(c.getNode().getNodeName())) {
+        SystemContainerAgent agent = c.getNode();
+        if (agent == null || c.isTerminating()) {
+            return 1;
+        }
+        if (c.awaitingResumedBuild(RESUME_GRACE_MS) && c.age() > RESUME_QUEUE_CHECK_MS
+                && !QueueGuard.queuedFor(agent.getNodeName())) {
             // No build is coming back: stop accepting tasks now, so the idle executor does not hold up provisioning.
             c.endResumeWait();
         }
@@ -46,6 +51,10 @@ public class OneShotRetention extends RetentionStrategy<SystemContainerComputer>
         } else if (!c.isUsed() && c.isOffline() && !c.isConnecting() && c.age() > NEVER_CONNECTED_MS) {
             c.markAbnormal(); // its launch failed: do not keep a container, a host slot and a cache lease for it
             terminate(c);
+        } else if (c.isOffline() && !c.isConnecting() && c.isLaunchSupported() && !c.isTemporarilyOffline()) {
+            // A channel that dropped (or a controller restart): reconnect, so a build that will resume here can.
+            // connect() only schedules the launch; it does not block this check, which runs under the queue lock.
+            c.connect(false);
         }
         return 1;
     }
@@ -62,7 +71,8 @@ public class OneShotRetention extends RetentionStrategy<SystemContainerComputer>
 
     @Override
     public void taskAccepted(Executor executor, Queue.Task task) {
-        if (executor.getOwner() instanceof SystemContainerComputer c) {
+        // A flyweight task (a Pipeline run itself) may sit on any node's one-off executor; it is not this agent's build.
+        if (!(executor instanceof OneOffExecutor) && executor.getOwner() instanceof SystemContainerComputer c) {
             if (c.isUsed()) {
                 c.endResumeWait(); // after a restart: the build it ran came back (QueueGuard allows no other)
             }
@@ -73,30 +83,49 @@ public class OneShotRetention extends RetentionStrategy<SystemContainerComputer>
 
     @Override
     public void taskCompleted(Executor executor, Queue.Task task, long durationMS) {
-        // With one executor the build that just ended was the only one; with more, check() waits until all are idle.
-        if (executor.getOwner() instanceof SystemContainerComputer c && c.getNode() != null
-                && c.getNode().getNumExecutors() == 1) {
-            terminate(c);
-        }
+        done(executor);
     }
 
     @Override
     public void taskCompletedWithProblems(Executor executor, Queue.Task task, long durationMS, Throwable problems) {
-        taskCompleted(executor, task, durationMS);
+        done(executor);
     }
 
-    private static void terminate(SystemContainerComputer c) {
-        SystemContainerAgent agent = c.getNode();
-        if (agent == null) {
+    /**
+     * The end of a task on one of the agent's executors. Not the end of the agent when the task was a flyweight one,
+     * or when its executable will continue: a Pipeline's {@code node} block ends that way when the controller shuts
+     * down, and resumes on this same agent after the restart.
+     */
+    static void done(Executor executor) {
+        if (executor instanceof OneOffExecutor || !(executor.getOwner() instanceof SystemContainerComputer c)) {
             return;
         }
-        CompletableFuture.runAsync(() -> {
+        Queue.Executable exec = executor.getCurrentExecutable();
+        if (exec instanceof ContinuableExecutable ce && ce.willContinue()) {
+            LOG.fine(() -> "keeping " + c.getName() + ": " + exec + " will continue after a restart");
+            return;
+        }
+        SystemContainerAgent agent = c.getNode();
+        // With one executor the build that just ended was the only one; with more, check() waits until all are idle.
+        if (agent != null && agent.getNumExecutors() == 1) {
+            terminate(c);
+        }
+    }
+
+    /** Terminates on a pool thread, once: the callers hold the queue lock or are an executor finishing its task. */
+    private static void terminate(SystemContainerComputer c) {
+        SystemContainerAgent agent = c.getNode();
+        if (agent == null || !c.startTerminating()) {
+            return;
+        }
+        c.setAcceptingTasks(false);
+        hudson.model.Computer.threadPoolForRemoting.submit(() -> {
             try {
                 agent.terminate();
             } catch (Exception e) {
                 LOG.log(Level.WARNING, "terminating " + agent.getNodeName() + " failed; the reaper will remove it", e);
             }
-        }, hudson.model.Computer.threadPoolForRemoting);
+        });
     }
 
     @Extension

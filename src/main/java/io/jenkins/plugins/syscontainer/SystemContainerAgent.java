@@ -154,8 +154,40 @@ public class SystemContainerAgent extends AbstractCloudSlave {
         return new SystemContainerComputer(this);
     }
 
+    /**
+     * Removes the container and releases its cache lease on a pool thread, and returns at once: Jenkins calls this
+     * under its queue lock (idle retention) and from request threads (deleting the agent), where no Docker call, and
+     * no wait for an engine still recovering its state, may happen. Jenkins removes the node when this returns; should
+     * the container outlive a failure here, the reaper removes it after its grace period.
+     */
     @Override
-    protected void _terminate(TaskListener listener) throws IOException, InterruptedException {
+    protected void _terminate(TaskListener listener) {
+        String name = getNodeName();
+        boolean abnormal = toComputer() instanceof SystemContainerComputer sc && sc.isAbnormal();
+        Runnable work = () -> {
+            try {
+                terminateContainer(listener, abnormal);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                listener.getLogger().println("[system-container] could not remove the container of " + name + ": "
+                        + e.getMessage() + "; the reaper removes it after its grace period");
+            }
+        };
+        TERMINATIONS.add(name);
+        hudson.model.Computer.threadPoolForRemoting.submit(() -> {
+            try {
+                work.run();
+            } finally {
+                TERMINATIONS.remove(name);
+            }
+        });
+    }
+
+    /** Agents whose container is being removed now (their node is already gone from Jenkins). */
+    static final java.util.Set<String> TERMINATIONS = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    private void terminateContainer(TaskListener listener, boolean abnormal) throws InterruptedException {
         SystemContainerCloud c = cloud();
         AgentContainer handle = container();
         if (c == null || handle == null) {
@@ -163,7 +195,6 @@ public class SystemContainerAgent extends AbstractCloudSlave {
                     + " is already gone (or its cloud " + cloudName + " was removed); the reaper covers leftovers");
             return;
         }
-        boolean abnormal = toComputer() instanceof SystemContainerComputer sc && sc.isAbnormal();
         SystemContainerEngine engine = c.engine();
         ProvisionLog log = ProvisionLog.toStream(listener.getLogger());
         engine.terminate(handle, abnormal, log::event);

@@ -10,10 +10,8 @@ import hudson.slaves.NodeProvisioner.PlannedNode;
 import hudson.util.FormValidation;
 import io.jenkins.plugins.syscontainer.engine.DockerHost;
 import io.jenkins.plugins.syscontainer.engine.FailureKind;
-import io.jenkins.plugins.syscontainer.engine.HostProbe;
 import io.jenkins.plugins.syscontainer.engine.SystemContainerEngine;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -236,25 +234,6 @@ public class SystemContainerCloud extends Cloud {
             }
             return value.trim().matches("https?://[^\\s/]+(/\\S*)?") ? FormValidation.ok()
                     : FormValidation.error("must be an http:// or https:// URL, such as http://jenkins.internal:8080/");
-        }
-
-        /** "Test connection" for one host: the engine's host probe, each check with pass/warn/fail. */
-        @POST
-        public FormValidation doTestConnection(@QueryParameter String uri, @QueryParameter String credentialsId,
-                @QueryParameter String image) throws InterruptedException {
-            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-            DockerHostEntry entry = new DockerHostEntry("test", uri);
-            entry.setCredentialsId(credentialsId);
-            try (SystemContainerEngine engine = new SystemContainerEngine(Jenkins.get().getLegacyInstanceId() + ".probe",
-                    List.of(entry.toDockerHost(entry.resolveTls())),
-                    io.jenkins.plugins.syscontainer.engine.SecurityPolicy.defaultPolicy())) {
-                String img = image == null || image.isBlank() ? AgentTemplate.DEFAULT_IMAGE : image.trim();
-                HostProbe.Report r = HostProbe.probe(engine, "test",
-                        io.jenkins.plugins.syscontainer.engine.SystemContainerSpec.builder(img).build(), Duration.ofSeconds(60));
-                return ProbeReport.toFormValidation(r);
-            } catch (IllegalArgumentException | java.io.IOException e) {
-                return FormValidation.error(e.getMessage());
-            }
         }
     }
 }

@@ -16,10 +16,20 @@ public class SystemContainerComputer extends AbstractCloudComputer<SystemContain
     /** The agent had taken its build before this computer existed: Jenkins restarted since. */
     private final boolean usedAtStart;
     private volatile boolean resumedBuildBack;
+    private final java.util.concurrent.atomic.AtomicBoolean terminating = new java.util.concurrent.atomic.AtomicBoolean();
 
     public SystemContainerComputer(SystemContainerAgent agent) {
         super(agent);
         usedAtStart = agent.isUsed();
+    }
+
+    /** True for the one caller that starts the termination; every later caller is told it is already under way. */
+    boolean startTerminating() {
+        return terminating.compareAndSet(false, true);
+    }
+
+    boolean isTerminating() {
+        return terminating.get();
     }
 
     /** The agent's launch or channel failed: its cache volume is quarantined when it is terminated. */

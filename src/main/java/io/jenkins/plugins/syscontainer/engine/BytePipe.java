@@ -30,7 +30,7 @@ final class BytePipe {
                 throw new IOException("pipe closed");
             }
             if (size == buf.length) {
-                await();
+                awaitChange();
                 continue;
             }
             int tail = (head + size) % buf.length;
@@ -51,7 +51,7 @@ final class BytePipe {
             if (writerClosed || readerClosed) {
                 return -1;
             }
-            await();
+            awaitChange();
         }
         int n = Math.min(len, Math.min(size, buf.length - head));
         System.arraycopy(buf, head, b, off, n);
@@ -61,7 +61,10 @@ final class BytePipe {
         return n;
     }
 
-    private void await() throws InterruptedIOException {
+    /** One wait for a change of the pipe's state; every caller re-checks its condition in a loop. */
+    @edu.umd.cs.findbugs.annotations.SuppressFBWarnings(value = "WA_NOT_IN_LOOP",
+            justification = "both callers (read, write) call this inside a loop that re-checks the condition")
+    private void awaitChange() throws InterruptedIOException {
         try {
             wait();
         } catch (InterruptedException e) {

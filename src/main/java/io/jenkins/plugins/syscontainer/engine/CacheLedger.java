@@ -80,7 +80,10 @@ public final class CacheLedger {
         lastUsed.forEach((k, v) -> p.setProperty("used." + k, v.toString()));
         quarantined.forEach(k -> p.setProperty("quarantined." + k, "true"));
         try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
+            Path dir = file.toAbsolutePath().getParent();
+            if (dir != null) {
+                Files.createDirectories(dir);
+            }
             Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
             try (Writer w = Files.newBufferedWriter(tmp)) {
                 p.store(w, "System Container Agents: cache volume ledger");

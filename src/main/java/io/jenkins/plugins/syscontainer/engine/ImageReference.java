@@ -4,13 +4,9 @@ import java.util.regex.Pattern;
 
 /** Syntax check of a Docker image reference ({@code [registry[:port]/]path[:tag][@digest]}), before any Docker call. */
 public final class ImageReference {
-    private static final String DOMAIN_COMPONENT = "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";
-    private static final Pattern DOMAIN =
-            Pattern.compile(DOMAIN_COMPONENT + "(?:\\." + DOMAIN_COMPONENT + ")*(?::[0-9]{1,5})?");
-    private static final Pattern PATH_COMPONENT = Pattern.compile("[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*");
-    private static final Pattern TAG = Pattern.compile("[\\w][\\w.-]{0,127}");
-    private static final Pattern DIGEST =
-            Pattern.compile("[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}");
+    // Only a pattern without nested repetition (no backtracking blow-up); the rest of the grammar is checked by hand
+    // below, because a reference comes from a form or a Jenkinsfile and is matched before anything else is checked.
+    private static final Pattern TAG = Pattern.compile("\\w[\\w.-]{0,127}");
 
     private ImageReference() {
     }
@@ -49,7 +45,7 @@ public final class ImageReference {
         String rest = ref;
         int at = rest.indexOf('@');
         if (at >= 0) {
-            if (!DIGEST.matcher(rest.substring(at + 1)).matches()) {
+            if (!isDigest(rest.substring(at + 1))) {
                 return "has a malformed digest after '@' (expected algorithm:hex, e.g. sha256:…)";
             }
             rest = rest.substring(0, at);
@@ -68,17 +64,89 @@ public final class ImageReference {
         String[] parts = rest.split("/", -1);
         int first = 0;
         if (parts.length > 1 && (parts[0].contains(".") || parts[0].contains(":") || parts[0].equals("localhost"))) {
-            if (!DOMAIN.matcher(parts[0]).matches()) {
+            if (!isDomain(parts[0])) {
                 return "has a malformed registry '" + parts[0] + "'";
             }
             first = 1;
         }
         for (int i = first; i < parts.length; i++) {
-            if (!PATH_COMPONENT.matcher(parts[i]).matches()) {
+            if (!isPathComponent(parts[i])) {
                 return "has a malformed name component '" + parts[i]
                         + "' (lowercase letters and digits, separated by '.', '_', '__' or '-')";
             }
         }
         return null;
+    }
+
+    private static boolean isAlnum(char c, boolean upperToo) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (upperToo && c >= 'A' && c <= 'Z');
+    }
+
+    /** {@code host[.host…][:port]}: labels of letters, digits and inner '-'; a port of 1 to 5 digits. */
+    static boolean isDomain(String s) {
+        int colon = s.indexOf(':');
+        String host = colon < 0 ? s : s.substring(0, colon);
+        if (colon >= 0) {
+            String port = s.substring(colon + 1);
+            if (port.isEmpty() || port.length() > 5 || !port.chars().allMatch(c -> c >= '0' && c <= '9')) {
+                return false;
+            }
+        }
+        for (String label : host.split("\\.", -1)) {
+            if (label.isEmpty() || !isAlnum(label.charAt(0), true) || !isAlnum(label.charAt(label.length() - 1), true)
+                    || !label.chars().allMatch(c -> isAlnum((char) c, true) || c == '-')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Lowercase letters and digits in runs, separated by one '.', one '_', "__" or any number of '-'. */
+    static boolean isPathComponent(String s) {
+        int i = 0;
+        int n = s.length();
+        while (true) {
+            int start = i;
+            while (i < n && isAlnum(s.charAt(i), false)) {
+                i++;
+            }
+            if (i == start) {
+                return false; // empty run: leading, trailing or doubled separator
+            }
+            if (i == n) {
+                return true;
+            }
+            char c = s.charAt(i);
+            if (c == '.') {
+                i++;
+            } else if (c == '_') {
+                i += i + 1 < n && s.charAt(i + 1) == '_' ? 2 : 1;
+            } else if (c == '-') {
+                while (i < n && s.charAt(i) == '-') {
+                    i++;
+                }
+            } else {
+                return false;
+            }
+        }
+    }
+
+    /** {@code algorithm:hex}: an algorithm of letter-led alphanumeric parts joined by '-', '_', '+' or '.'; 32+ hex digits. */
+    static boolean isDigest(String s) {
+        int colon = s.indexOf(':');
+        if (colon <= 0) {
+            return false;
+        }
+        String hex = s.substring(colon + 1);
+        if (hex.length() < 32 || !hex.chars().allMatch(c -> Character.digit(c, 16) >= 0 && c < 128)) {
+            return false;
+        }
+        for (String part : s.substring(0, colon).split("[-_+.]", -1)) {
+            if (part.isEmpty() || !Character.isLetter(part.charAt(0)) || part.charAt(0) > 127
+                    || !part.chars().allMatch(c -> isAlnum((char) c, true))) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -47,7 +47,12 @@ public final class ImageTransfer {
             throw new UncheckedIOException("copying " + image + " from the host into " + ContainerExec.shortId(containerId), e);
         } finally {
             if (tar != null) {
-                tar.toFile().delete();
+                try {
+                    Files.deleteIfExists(tar);
+                } catch (IOException e) {
+                    java.util.logging.Logger.getLogger(ImageTransfer.class.getName()).warning(
+                            "could not delete the temporary image archive " + tar + ": " + e.getMessage());
+                }
             }
         }
     }

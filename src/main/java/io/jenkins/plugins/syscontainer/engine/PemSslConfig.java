@@ -16,7 +16,11 @@ import javax.net.ssl.TrustManagerFactory;
  * to the controller's disk. The server must present a certificate signed by the given CA.
  */
 final class PemSslConfig implements SSLConfig {
-    private static final char[] IN_MEMORY_PASSWORD = "in-memory".toCharArray();
+    /**
+     * The in-memory key store needs a password of some kind; it never leaves this object, so it is random rather than
+     * a constant someone could mistake for a secret.
+     */
+    private final char[] keyStorePassword = randomPassword();
     private final DockerHost.TlsMaterial tls;
 
     PemSslConfig(DockerHost.TlsMaterial tls) {
@@ -30,9 +34,9 @@ final class PemSslConfig implements SSLConfig {
             List<Certificate> chain = PemKeys.certificates(tls.clientCertPem());
             KeyStore keys = KeyStore.getInstance("PKCS12");
             keys.load(null, null);
-            keys.setKeyEntry("client", key, IN_MEMORY_PASSWORD, chain.toArray(Certificate[]::new));
+            keys.setKeyEntry("client", key, keyStorePassword, chain.toArray(Certificate[]::new));
             KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            kmf.init(keys, IN_MEMORY_PASSWORD);
+            kmf.init(keys, keyStorePassword);
             TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             KeyStore trust = KeyStore.getInstance("PKCS12");
             trust.load(null, null);
@@ -48,5 +52,13 @@ final class PemSslConfig implements SSLConfig {
             // The transport's interface admits only a few exception types; keep the cause.
             throw new KeyStoreException("cannot use the TLS PEM material: " + e.getMessage(), e);
         }
+    }
+
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
+    private static char[] randomPassword() {
+        byte[] b = new byte[24];
+        RANDOM.nextBytes(b);
+        return java.util.HexFormat.of().formatHex(b).toCharArray();
     }
 }

@@ -179,26 +179,33 @@ public final class SecurityPolicy {
                 || notEmpty(hc.getUsernsMode())) {
             bad.add("namespace mode");
         }
-        if (hc.getNetworkMode() != null && (hc.getNetworkMode().equals("host") || hc.getNetworkMode().startsWith("container:"))) {
-            bad.add("network mode " + hc.getNetworkMode());
+        String network = hc.getNetworkMode();
+        if (network != null && (network.equals("host") || network.startsWith("container:"))) {
+            bad.add("network mode " + network);
         }
-        if (hc.getBinds() != null && hc.getBinds().length > 0) {
+        var binds = hc.getBinds();
+        if (binds != null && binds.length > 0) {
             bad.add("binds");
         }
-        if (hc.getVolumesFrom() != null && hc.getVolumesFrom().length > 0) {
+        var volumesFrom = hc.getVolumesFrom();
+        if (volumesFrom != null && volumesFrom.length > 0) {
             bad.add("volumes-from");
         }
-        if (hc.getDevices() != null && hc.getDevices().length > 0) {
+        var devices = hc.getDevices();
+        if (devices != null && devices.length > 0) {
             bad.add("devices");
         }
-        if (hc.getCapAdd() != null && hc.getCapAdd().length > 0) {
+        var capAdd = hc.getCapAdd();
+        if (capAdd != null && capAdd.length > 0) {
             bad.add("cap-add");
         }
-        if (hc.getSecurityOpts() != null && !hc.getSecurityOpts().isEmpty()) {
+        var securityOpts = hc.getSecurityOpts();
+        if (securityOpts != null && !securityOpts.isEmpty()) {
             bad.add("security options");
         }
-        if (hc.getMounts() != null) {
-            for (Mount m : hc.getMounts()) {
+        var mounts = hc.getMounts();
+        if (mounts != null) {
+            for (Mount m : mounts) {
                 if (m.getType() != MountType.VOLUME && m.getType() != MountType.TMPFS) {
                     bad.add("mount of type " + m.getType() + " at " + m.getTarget());
                 }

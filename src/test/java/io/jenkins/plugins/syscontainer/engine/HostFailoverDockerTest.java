@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jenkins.plugins.syscontainer.testsupport.EngineFixture;
+import io.jenkins.plugins.syscontainer.testsupport.MutableClock;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
@@ -44,8 +45,11 @@ class HostFailoverDockerTest {
             DockerHost dead = new DockerHost("a-dead", URI.create("tcp://127.0.0.1:" + deadPort), null, timeout, timeout, 20);
             DockerHost stuck = new DockerHost("b-hung", URI.create("tcp://127.0.0.1:" + hung.getLocalPort()), null,
                     timeout, timeout, 20);
+            // The back-off (5 s) must not expire on the wall clock while the healthy host provisions (2-3 s under real
+            // Sysbox on a loaded 2-core machine): the engine runs on a clock that stands still unless the test moves it.
+            MutableClock clock = new MutableClock();
             try (EngineFixture fx = new EngineFixture(List.of(dead, stuck,
-                    io.jenkins.plugins.syscontainer.engine.DockerHost.local().withMaxAgents(20)))) {
+                    io.jenkins.plugins.syscontainer.engine.DockerHost.local().withMaxAgents(20)), clock)) {
                 List<ProvisioningEvent> events = new ArrayList<>();
                 long t = System.nanoTime();
                 AgentContainer agent = fx.engine.provision(fx.request("failover", EngineFixture.agentSpec().build()),
@@ -65,6 +69,8 @@ class HostFailoverDockerTest {
                 // fixed clock (HostHealthTest, HostSchedulerTest); here the real failures must have been recorded.
                 assertEquals(1, fx.engine.host("a-dead").health().consecutiveFailures());
                 assertTrue(fx.engine.host("b-hung").health().lastError().contains("HOST_UNAVAILABLE"));
+                clock.advance(Duration.ofSeconds(6));
+                assertTrue(fx.engine.host("a-dead").health().isAvailable(), "the 5 s back-off is over on the engine's clock");
             }
         } finally {
             for (Socket s : held) {

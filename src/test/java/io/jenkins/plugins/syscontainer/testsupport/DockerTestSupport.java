@@ -18,6 +18,12 @@ public final class DockerTestSupport {
     /** A tiny static busybox image built by {@code .ci/build-images.sh}, for running inner containers. */
     public static final String TINY_IMAGE = System.getenv().getOrDefault("SCA_TINY_IMAGE", "sca-test/busybox:latest");
     public static final String RUNTIME = "sysbox-runc";
+    /**
+     * The CI stand-in ({@code .ci/sysbox-runc-standin}, runc with a loosened bundle and NO isolation), registered under
+     * this name by {@code .ci/start-docker.sh}. Only tests whose point is that a runtime that is not Sysbox is detected
+     * use it.
+     */
+    public static final String STANDIN_RUNTIME = "ci-standin-runc";
 
     private static DockerClient client;
 
@@ -45,6 +51,56 @@ public final class DockerTestSupport {
             client = c;
         }
         return client;
+    }
+
+    /** Skips (or, in CI, fails) unless the engine has the CI stand-in runtime registered. */
+    public static void requireStandIn() {
+        var runtimes = client().infoCmd().exec().getRuntimes();
+        if (runtimes == null || !runtimes.containsKey(STANDIN_RUNTIME)) {
+            absent("the Docker engine has no runtime named " + STANDIN_RUNTIME + " (run .ci/start-docker.sh)");
+        }
+    }
+
+    /**
+     * Skips (or, with {@code SCA_REQUIRE_SYSBOX=1}, fails) unless {@code sysbox-runc} is the real Sysbox: its
+     * containers run in a user namespace whose uid_map is not the identity. Asked of a throwaway container.
+     */
+    public static void requireRealSysbox() {
+        requireImage(TINY_IMAGE);
+        String map = runOnce(RUNTIME, TINY_IMAGE, "cat", "/proc/self/uid_map").strip();
+        if (map.isEmpty() || map.matches("0\\s+0\\s+4294967295")) {
+            String why = "the runtime " + RUNTIME + " is not the real Sysbox (uid_map '" + map + "'); start it with"
+                    + " .ci/start-docker.sh, which uses ../shared/sysbox";
+            if ("1".equals(System.getenv("SCA_REQUIRE_SYSBOX"))) {
+                Assertions.fail("SCA_REQUIRE_SYSBOX=1 but " + why);
+            }
+            absent(why);
+        }
+    }
+
+    /** Runs a command in a fresh container of the given runtime and returns its output (the container is removed). */
+    public static String runOnce(String runtime, String image, String... cmd) {
+        DockerClient d = client();
+        String id = d.createContainerCmd(image).withCmd(cmd)
+                .withHostConfig(com.github.dockerjava.api.model.HostConfig.newHostConfig().withRuntime(runtime)).exec().getId();
+        try {
+            d.startContainerCmd(id).exec();
+            d.waitContainerCmd(id).start().awaitStatusCode(60, java.util.concurrent.TimeUnit.SECONDS);
+            StringBuilder sb = new StringBuilder();
+            try {
+                d.logContainerCmd(id).withStdOut(true).withStdErr(true).exec(new com.github.dockerjava.api.async.ResultCallback.Adapter<com.github.dockerjava.api.model.Frame>() {
+                    @Override
+                    public void onNext(com.github.dockerjava.api.model.Frame f) {
+                        sb.append(new String(f.getPayload(), java.nio.charset.StandardCharsets.UTF_8));
+                    }
+                }).awaitCompletion(30, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return sb.toString();
+        } finally {
+            d.removeContainerCmd(id).withForce(true).exec();
+        }
     }
 
     public static void requireImage(String image) {

@@ -30,9 +30,14 @@ public final class EngineFixture implements AutoCloseable {
     }
 
     public EngineFixture(List<DockerHost> hosts) {
+        this(hosts, java.time.Clock.systemUTC());
+    }
+
+    /** With a clock of the test's: back-offs, leases and ages then move only when the test says so. */
+    public EngineFixture(List<DockerHost> hosts, java.time.Clock clock) {
         docker = DockerTestSupport.client();
         DockerTestSupport.requireImage(DockerTestSupport.AGENT_IMAGE);
-        engine = new SystemContainerEngine(controllerId, hosts, SecurityPolicy.defaultPolicy());
+        engine = new SystemContainerEngine(controllerId, hosts, SecurityPolicy.defaultPolicy(), null, clock, null);
     }
 
     public static SystemContainerSpec.Builder agentSpec() {

@@ -29,10 +29,25 @@ class EngineCliDockerTest {
     }
 
     @Test
-    void probeOnTheStandInSaysNotSysboxAndFails() {
-        DockerTestSupport.client();
+    void probeOnRealSysboxSaysIsolatedAndPasses() {
+        DockerTestSupport.requireRealSysbox();
         DockerTestSupport.requireImage(DockerTestSupport.AGENT_IMAGE);
         int code = cli("probe", "--controller-id", controller, "--image", DockerTestSupport.AGENT_IMAGE);
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertEquals(0, code, text);
+        assertTrue(text.matches("(?s).*✔ user namespace: uid_map '0 [1-9][0-9]* [1-9][0-9]*'.*"), text);
+        assertTrue(text.contains("✔ system container starts, inner Docker answers"), text);
+        assertTrue(text.contains("host OK"), text);
+        assertNoContainers();
+    }
+
+    @Test
+    void probeOnTheStandInSaysNotSysboxAndFails() {
+        DockerTestSupport.requireStandIn();
+        DockerTestSupport.requireImage(DockerTestSupport.AGENT_IMAGE);
+        String standIn = DockerTestSupport.STANDIN_RUNTIME;
+        int code = cli("probe", "--controller-id", controller, "--image", DockerTestSupport.AGENT_IMAGE,
+                "--runtime", standIn, "--allow-runtime", standIn);
         String text = out.toString(StandardCharsets.UTF_8);
         assertEquals(1, code);
         assertTrue(text.contains("✘ user namespace: not isolated: this runtime is not Sysbox"), text);
@@ -43,10 +58,18 @@ class EngineCliDockerTest {
     }
 
     @Test
-    void probeJson() {
+    void probeJsonOnBothRuntimes() {
+        DockerTestSupport.requireRealSysbox();
+        DockerTestSupport.requireStandIn();
         DockerTestSupport.requireImage(DockerTestSupport.AGENT_IMAGE);
-        assertEquals(1, cli("probe", "--json", "--controller-id", controller));
+        assertEquals(0, cli("probe", "--json", "--controller-id", controller));
         String json = out.toString(StandardCharsets.UTF_8).strip();
+        assertTrue(json.startsWith("{\"host\":\"cli\",\"ok\":true,"), json);
+        assertTrue(json.matches(".*\\{\"check\":\"user namespace\",\"status\":\"PASS\",\"detail\":\"uid_map '0 [1-9].*"), json);
+        out.reset();
+        String standIn = DockerTestSupport.STANDIN_RUNTIME;
+        assertEquals(1, cli("probe", "--json", "--controller-id", controller, "--runtime", standIn, "--allow-runtime", standIn));
+        json = out.toString(StandardCharsets.UTF_8).strip();
         assertTrue(json.startsWith("{\"host\":\"cli\",\"ok\":false,"), json);
         assertTrue(json.contains("\"status\":\"FAIL\",\"detail\":\"not isolated: this runtime is not Sysbox"), json);
     }

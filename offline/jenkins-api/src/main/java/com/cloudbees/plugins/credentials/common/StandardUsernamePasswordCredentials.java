@@ -1,5 +1,0 @@
-// Facade (compile only) of com.cloudbees.plugins.credentials.common.StandardUsernamePasswordCredentials, org.jenkins-ci.plugins:credentials 1506.v948b_b_b_7dec44 (checked against source d96751bc).
-package com.cloudbees.plugins.credentials.common;
-
-public interface StandardUsernamePasswordCredentials extends StandardUsernameCredentials, UsernamePasswordCredentials {
-}

@@ -1,8 +1,0 @@
-// Facade (compile only) of com.cloudbees.plugins.credentials.common.UsernameCredentials, org.jenkins-ci.plugins:credentials 1506.v948b_b_b_7dec44 (checked against source d96751bc).
-package com.cloudbees.plugins.credentials.common;
-
-import com.cloudbees.plugins.credentials.Credentials;
-
-public interface UsernameCredentials extends Credentials {
-    String getUsername();
-}
