@@ -1,5 +1,7 @@
 package io.jenkins.plugins.syscontainer;
 
+import hudson.AbortException;
+import hudson.model.Computer;
 import hudson.model.Node;
 import hudson.slaves.NodeProvisioner.PlannedNode;
 import io.jenkins.plugins.syscontainer.engine.AgentContainer;
@@ -10,39 +12,41 @@ import io.jenkins.plugins.syscontainer.engine.ProvisioningException;
 import io.jenkins.plugins.syscontainer.engine.SystemContainerEngine;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 
 /**
  * Starts agents off Jenkins' provisioning thread: each planned node's future provisions the container through the
- * engine and completes with the agent node. The agents in flight are a set of names (removed when their future
- * completes, whatever the outcome), so caps computed from it cannot leak.
+ * engine on Jenkins' remoting thread pool and completes with the agent node. The agents in flight are a set of names
+ * (removed when their future completes, whatever the outcome), so caps computed from it cannot leak. An expected
+ * failure (a bad template, a missing image, a host down) completes the future with an {@link AbortException}: Jenkins
+ * then logs its message without a stack trace, and the cloud's page keeps it.
  */
 final class AgentFactory {
     private static final Logger LOG = Logger.getLogger(AgentFactory.class.getName());
-    private static final ExecutorService EXECUTOR = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "system-container-agents provisioning");
-        t.setDaemon(true);
-        return t;
-    });
-    /** cloud + "/" + template + "/" + agent of every agent being provisioned. */
+    /** cloud id + "/" + template + "/" + agent of every agent being provisioned. */
     private static final Set<String> IN_FLIGHT = ConcurrentHashMap.newKeySet();
+    /** Step labels of the agents being provisioned for a step's one-off template. */
+    private static final Map<String, String> IN_FLIGHT_STEP = new ConcurrentHashMap<>();
     /** Provisions under way per engine: a replaced engine is closed only once its count is back to 0. */
-    private static final java.util.Map<SystemContainerEngine, java.util.concurrent.atomic.AtomicInteger> BUSY =
-            new ConcurrentHashMap<>();
+    private static final Map<SystemContainerEngine, AtomicInteger> BUSY = new ConcurrentHashMap<>();
 
     private AgentFactory() {
     }
 
-    static int inFlight(String cloud, String template) {
-        String prefix = cloud + "/" + (template == null ? "" : template + "/");
+    static int inFlight(String cloudId, String template) {
+        String prefix = cloudId + "/" + (template == null ? "" : template + "/");
         return (int) IN_FLIGHT.stream().filter(k -> k.startsWith(prefix)).count();
+    }
+
+    static int inFlightFor(String stepLabel) {
+        return (int) IN_FLIGHT_STEP.values().stream().filter(stepLabel::equals).count();
     }
 
     /** Names of the agents being provisioned now, for the reaper's set of live agents. */
@@ -50,15 +54,6 @@ final class AgentFactory {
         List<String> names = new ArrayList<>();
         IN_FLIGHT.forEach(k -> names.add(k.substring(k.lastIndexOf('/') + 1)));
         return names;
-    }
-
-    /** Marks an agent as being provisioned outside a planned node (the pipeline step), until {@link #done}. */
-    static void track(String cloud, String template, String agent) {
-        IN_FLIGHT.add(cloud + "/" + template + "/" + agent);
-    }
-
-    static void done(String cloud, String template, String agent) {
-        IN_FLIGHT.remove(cloud + "/" + template + "/" + agent);
     }
 
     /** A provision under way on an engine, for {@link #idle}. */
@@ -73,8 +68,7 @@ final class AgentFactory {
      * use while it waits, or this call sees the retirement).
      */
     static Use use(SystemContainerEngine engine) throws ProvisioningException {
-        java.util.concurrent.atomic.AtomicInteger n = BUSY.computeIfAbsent(engine,
-                e -> new java.util.concurrent.atomic.AtomicInteger());
+        AtomicInteger n = BUSY.computeIfAbsent(engine, e -> new AtomicInteger());
         n.incrementAndGet();
         if (CloudEngines.isRetired(engine)) {
             n.decrementAndGet();
@@ -86,7 +80,7 @@ final class AgentFactory {
 
     /** Whether no provision is under way on this engine. */
     static boolean idle(SystemContainerEngine engine) {
-        java.util.concurrent.atomic.AtomicInteger n = BUSY.get(engine);
+        AtomicInteger n = BUSY.get(engine);
         return n == null || n.get() == 0;
     }
 
@@ -98,66 +92,88 @@ final class AgentFactory {
         return "sca-" + t.getName() + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
-    static PlannedNode plan(SystemContainerCloud cloud, AgentTemplate t, SystemContainerEngine engine) {
+    /**
+     * A planned node for the template serving a label. Progress goes to the Jenkins log, and for a step's one-off
+     * template also to the build's log.
+     */
+    static PlannedNode plan(SystemContainerCloud cloud, SystemContainerCloud.TemplateMatch m, SystemContainerEngine engine,
+            hudson.model.Label label) {
+        AgentTemplate t = m.template();
         String agent = newAgentName(t);
-        String key = cloud.name + "/" + t.getName() + "/" + agent;
-        CompletableFuture<Node> f;
+        String key = cloud.getCloudId() + "/" + t.getName() + "/" + agent;
         Use use;
         try {
             use = use(engine); // now, on the provisioner's thread: a configuration change waits for this provision
         } catch (ProvisioningException e) {
-            return new PlannedNode(agent, CompletableFuture.failedFuture(e), t.getNumExecutors());
+            return new PlannedNode(agent, CompletableFuture.failedFuture(new AbortException(e.getMessage())),
+                    t.getNumExecutors());
         }
         IN_FLIGHT.add(key);
-        f = CompletableFuture.supplyAsync(() -> {
+        if (m.stepLabel() != null) {
+            IN_FLIGHT_STEP.put(agent, m.stepLabel());
+        }
+        ProvisionLog log = m.step() != null && m.step().listener() != null
+                ? ProvisionLog.toStreamAndLogger(m.step().listener().getLogger(), LOG) : ProvisionLog.toLogger(LOG);
+        log.line("provisioning " + agent + " from template " + t.getName() + " of cloud " + cloud.name + " for label "
+                + (m.stepLabel() != null ? m.stepLabel() : t.getLabelString()));
+        CompletableFuture<Node> f = new CompletableFuture<>();
+        Computer.threadPoolForRemoting.submit(() -> {
             try (use) {
-                return provision(cloud.name, t, engine, agent, ProvisionLog.toLogger(LOG), true);
+                f.complete(provision(cloud, m, engine, agent, log));
+            } catch (Throwable e) {
+                f.completeExceptionally(e instanceof CompletionException && e.getCause() != null ? e.getCause() : e);
             } finally {
                 IN_FLIGHT.remove(key);
+                IN_FLIGHT_STEP.remove(agent);
+                // Jenkins adds the node at its provisioner's next pass, which may be a while away (the first one comes
+                // 100 s after start): ask the provisioner that holds this planned node for a pass now.
+                (label == null ? jenkins.model.Jenkins.get().unlabeledNodeProvisioner : label.nodeProvisioner)
+                        .suggestReviewNow();
             }
-        }, EXECUTOR);
+        });
         return new PlannedNode(agent, f, t.getNumExecutors());
     }
 
     /**
-     * Provisions and wraps the container as a node, on an engine the caller holds a {@link #use} of; failures are
-     * classified, and with {@code suspendOnFatal} a non-retryable one suspends the template (not for the step, whose
-     * ad-hoc template is used once and which fails by itself).
+     * Provisions and wraps the container as a node. A failure of an administrator's template that another host cannot
+     * fix suspends it (a step's one-off template fails only its own build).
      */
-    static SystemContainerAgent provision(String cloud, AgentTemplate t, SystemContainerEngine engine, String agent,
-            ProvisionLog log, boolean suspendOnFatal) {
-        String suspensionKey = cloud + "/" + t.getName();
+    static SystemContainerAgent provision(SystemContainerCloud cloud, SystemContainerCloud.TemplateMatch m,
+            SystemContainerEngine engine, String agent, ProvisionLog log) throws AbortException, InterruptedException {
+        AgentTemplate t = m.template();
         try {
-            ProvisionRequest req = t.toRequest(new AgentIdentity(SystemContainerCloud.scope(cloud), cloud, t.getName(), agent));
+            ProvisionRequest req = t.toRequest(new AgentIdentity(SystemContainerCloud.scope(cloud.getCloudId()),
+                    cloud.name, t.getName(), agent));
             AgentContainer c = engine.provision(req, log::event);
             try {
-                return new SystemContainerAgent(agent, t, cloud, c, log.lines());
+                return new SystemContainerAgent(agent, t, cloud, m.stepLabel(), c, log.lines());
             } catch (Exception e) {
                 engine.terminate(c, false, log::event);
-                throw new CompletionException(e);
+                throw new AbortException("could not add agent " + agent + ": " + e);
             }
         } catch (IllegalArgumentException e) {
-            if (suspendOnFatal) {
-                suspendIfFatal(suspensionKey, FailureKind.BAD_TEMPLATE, e.getMessage(), log);
-            }
-            throw new CompletionException(new ProvisioningException(FailureKind.BAD_TEMPLATE, e.getMessage(), e));
+            throw failed(cloud, m, FailureKind.BAD_TEMPLATE, e.getMessage(), log);
         } catch (ProvisioningException e) {
-            if (suspendOnFatal) {
-                suspendIfFatal(suspensionKey, e.kind(), e.getMessage(), log);
-            }
-            throw new CompletionException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CompletionException(e);
+            throw failed(cloud, m, e.kind(), e.getMessage(), log);
         }
     }
 
-    static void suspendIfFatal(String key, FailureKind kind, String message, ProvisionLog log) {
-        if (SystemContainerCloud.SUSPENSIONS.onFailure(key, kind, message)) {
-            log.line("template " + key + " suspended for " + TemplateSuspensions.SUSPENSION.toMinutes()
-                    + " minutes: " + message);
+    private static AbortException failed(SystemContainerCloud cloud, SystemContainerCloud.TemplateMatch m, FailureKind kind,
+            String message, ProvisionLog log) {
+        AgentTemplate t = m.template();
+        boolean fatal = !kind.tryElsewhere() && !kind.retryOnFreshCache();
+        if (m.step() != null) {
+            if (fatal) {
+                PipelineTemplates.fail(m.stepLabel(), message); // QueueGuard ends the step's node block with this
+            }
+            log.line("provisioning failed" + (fatal ? "" : ", will try again or elsewhere") + ": " + message);
+        } else if (cloud.recordFailure(t.getName(), kind, message)) {
+            log.line("template " + t.getName() + " of cloud " + cloud.name + " suspended for "
+                    + TemplateSuspensions.SUSPENSION.toMinutes() + " minutes (or until the cloud is saved): " + message);
         } else {
             log.line("provisioning failed, will try again or elsewhere: " + message);
         }
+        ProvisioningFailures.record(cloud.getCloudId(), t.getName(), kind, message);
+        return new AbortException("[" + kind + "] " + message);
     }
 }

@@ -1,12 +1,8 @@
 package io.jenkins.plugins.syscontainer;
 
-import edu.umd.cs.findbugs.annotations.NonNull;
-import hudson.Extension;
 import hudson.model.Describable;
-import hudson.model.Descriptor;
 import hudson.model.Label;
 import hudson.model.Node;
-import hudson.util.FormValidation;
 import io.jenkins.plugins.syscontainer.engine.AgentIdentity;
 import io.jenkins.plugins.syscontainer.engine.CacheSettings;
 import io.jenkins.plugins.syscontainer.engine.ImageSource;
@@ -14,14 +10,12 @@ import io.jenkins.plugins.syscontainer.engine.ProvisionRequest;
 import io.jenkins.plugins.syscontainer.engine.SystemContainerSpec;
 import java.time.Duration;
 import java.util.Map;
-import jenkins.model.Jenkins;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
-import org.kohsuke.stapler.QueryParameter;
-import org.kohsuke.stapler.verb.POST;
 
 /** What agents of one kind look like: image, limits, labels, cache, retention and launch settings. */
-public class AgentTemplate implements Describable<AgentTemplate> {
+public class AgentTemplate implements Describable<AgentTemplate>, java.io.Serializable {
+    private static final long serialVersionUID = 1L;
     public static final String DEFAULT_IMAGE = "system-container-agent:latest";
     public static final String DEFAULT_REMOTE_FS = "/home/jenkins/agent";
     /** The cache key meaning "no cache": every agent starts with a throw-away volume. */
@@ -57,6 +51,8 @@ public class AgentTemplate implements Describable<AgentTemplate> {
     private String registryCredentialsId = "";
     /** Whether a pipeline's systemContainerAgent step may name this template (and lease its cache volumes). */
     private boolean allowInPipelines;
+    /** Images a pipeline may choose instead of {@link #image}, one pattern per line ('*': any run of characters). */
+    private String pipelineImages = "";
     /** 0: one build, then the agent is terminated. */
     private int idleMinutes;
     private int readyTimeoutSeconds = (int) ProvisionRequest.DEFAULT_READY_TIMEOUT.toSeconds();
@@ -95,6 +91,39 @@ public class AgentTemplate implements Describable<AgentTemplate> {
         }
         if (registryCredentialsId == null) {
             registryCredentialsId = "";
+        }
+        if (pipelineImages == null) {
+            pipelineImages = "";
+        }
+        if (labelString == null) {
+            labelString = "";
+        }
+        if (env == null) {
+            env = "";
+        }
+        if (preloadImages == null) {
+            preloadImages = "";
+        }
+        if (remoteFs == null) {
+            remoteFs = DEFAULT_REMOTE_FS;
+        }
+        if (runtime == null) {
+            runtime = SystemContainerSpec.DEFAULT_RUNTIME;
+        }
+        if (image == null) {
+            image = DEFAULT_IMAGE;
+        }
+        if (cacheMaxVolumes <= 0) {
+            cacheMaxVolumes = CacheSettings.DEFAULT_MAX_VOLUMES;
+        }
+        if (readyTimeoutSeconds <= 0) {
+            readyTimeoutSeconds = (int) ProvisionRequest.DEFAULT_READY_TIMEOUT.toSeconds();
+        }
+        if (launchTimeoutSeconds <= 0) {
+            launchTimeoutSeconds = AttachLauncher.DEFAULT_TIMEOUT_SECONDS;
+        }
+        if (numExecutors <= 0) {
+            numExecutors = 1;
         }
         return this;
     }
@@ -390,6 +419,15 @@ public class AgentTemplate implements Describable<AgentTemplate> {
         registryCredentialsId = v == null ? "" : v.trim();
     }
 
+    public String getPipelineImages() {
+        return pipelineImages;
+    }
+
+    @DataBoundSetter
+    public void setPipelineImages(String v) {
+        pipelineImages = v == null ? "" : v.strip();
+    }
+
     public boolean isAllowInPipelines() {
         return allowInPipelines;
     }
@@ -404,121 +442,5 @@ public class AgentTemplate implements Describable<AgentTemplate> {
         return LAUNCH_INBOUND_WEBSOCKET.equals(launchMethod)
                 ? new InboundWebSocketLauncher(controllerUrl, launchTimeoutSeconds)
                 : new AttachLauncher(launchTimeoutSeconds);
-    }
-
-    @Extension
-    public static final class DescriptorImpl extends Descriptor<AgentTemplate> {
-        @NonNull
-        @Override
-        public String getDisplayName() {
-            return "System container agent template";
-        }
-
-        /** Form checks are for administrators only (they run on POST, and reveal nothing else). */
-        private static FormValidation checked(String problem) {
-            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-            return problem == null ? FormValidation.ok() : FormValidation.error(problem);
-        }
-
-        @POST
-        public FormValidation doCheckName(@QueryParameter String value) {
-            return checked(TemplateValidation.name(value));
-        }
-
-        @POST
-        public FormValidation doCheckImage(@QueryParameter String value) {
-            return checked(TemplateValidation.image(value));
-        }
-
-        @POST
-        public FormValidation doCheckLabelString(@QueryParameter String value) {
-            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-            try {
-                Label.parse(value);
-                return FormValidation.ok();
-            } catch (RuntimeException e) {
-                return FormValidation.error("not a list of labels: " + e.getMessage());
-            }
-        }
-
-        @POST
-        public FormValidation doCheckMemoryMb(@QueryParameter long value) {
-            return checked(TemplateValidation.memoryMb(value));
-        }
-
-        @POST
-        public FormValidation doCheckCpus(@QueryParameter double value) {
-            return checked(TemplateValidation.cpus(value));
-        }
-
-        @POST
-        public FormValidation doCheckPidsLimit(@QueryParameter long value) {
-            return checked(TemplateValidation.pidsLimit(value));
-        }
-
-        @POST
-        public FormValidation doCheckEnv(@QueryParameter String value) {
-            return checked(TemplateValidation.envProblem(value));
-        }
-
-        @POST
-        public FormValidation doCheckCacheKey(@QueryParameter String value) {
-            return checked(TemplateValidation.cacheKey(value));
-        }
-
-        @POST
-        public FormValidation doCheckPreloadImages(@QueryParameter String value) {
-            return checked(TemplateValidation.preloadImages(value));
-        }
-
-        @POST
-        public FormValidation doCheckCacheMaxVolumes(@QueryParameter long value) {
-            return checked(TemplateValidation.range(value, 1, 1000));
-        }
-
-        @POST
-        public FormValidation doCheckCacheIdleDays(@QueryParameter long value) {
-            return checked(TemplateValidation.range(value, 1, 3650));
-        }
-
-        @POST
-        public FormValidation doCheckGoldenVolume(@QueryParameter String value) {
-            return checked(TemplateValidation.volumeName(value));
-        }
-
-        public hudson.util.ListBoxModel doFillPullPolicyItems() {
-            hudson.util.ListBoxModel m = new hudson.util.ListBoxModel();
-            m.add("Pull when the host does not have the image", PULL_IF_MISSING);
-            m.add("Pull before every agent (a moving tag is always current)", PULL_ALWAYS);
-            m.add("Never pull (the image must be on every host)", PULL_NEVER);
-            return m;
-        }
-
-        @POST
-        public hudson.util.ListBoxModel doFillRegistryCredentialsIdItems(@QueryParameter String registryCredentialsId) {
-            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-            return new com.cloudbees.plugins.credentials.common.StandardListBoxModel().includeEmptyValue()
-                    .includeMatchingAs(hudson.security.ACL.SYSTEM2, Jenkins.get(),
-                            com.cloudbees.plugins.credentials.common.StandardUsernamePasswordCredentials.class,
-                            java.util.List.of(), com.cloudbees.plugins.credentials.CredentialsMatchers.always())
-                    .includeCurrentValue(registryCredentialsId == null ? "" : registryCredentialsId);
-        }
-
-        public hudson.util.ListBoxModel doFillLaunchMethodItems() {
-            hudson.util.ListBoxModel m = new hudson.util.ListBoxModel();
-            m.add("Attach through an exec (no network route to the controller needed)", LAUNCH_ATTACH);
-            m.add("Inbound agent over WebSocket (the container dials the controller's URL)", LAUNCH_INBOUND_WEBSOCKET);
-            return m;
-        }
-
-        @POST
-        public FormValidation doCheckReadyTimeoutSeconds(@QueryParameter long value) {
-            return checked(TemplateValidation.seconds(value, 5, 1800));
-        }
-
-        @POST
-        public FormValidation doCheckLaunchTimeoutSeconds(@QueryParameter long value) {
-            return checked(TemplateValidation.seconds(value, 10, 1800));
-        }
     }
 }

@@ -96,7 +96,7 @@ public class AttachLauncher extends ComputerLauncher {
         @NonNull
         @Override
         public String getDisplayName() {
-            return "Attach to the system container (exec)";
+            return Messages.AttachLauncher_DisplayName();
         }
     }
 }

@@ -13,13 +13,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * One engine per cloud, kept across the cloud object's re-creation on every configuration save and replaced (the old
+ * One engine per cloud (by its id), kept across the cloud object's re-creation on every configuration save and replaced (the old
  * one closed once the provisions under way on it are done) only when the hosts, their timeouts or the runtime allowlist change. A new engine recovers its state
  * from Docker, so leases and host slots of running agents are never lost. That recovery talks to every host, so it
  * runs on a thread of its own, never under a lock: Jenkins' provisioner asks with {@link #ifReady} and is told "not
@@ -28,11 +26,6 @@ import java.util.logging.Logger;
 final class CloudEngines {
     private static final Logger LOG = Logger.getLogger(CloudEngines.class.getName());
     private static final Map<String, Entry> ENGINES = new HashMap<>();
-    private static final ExecutorService BUILDER = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "system-container-agents engine recovery");
-        t.setDaemon(true);
-        return t;
-    });
 
     /** The longest a configuration change waits for provisions on the replaced engine before recovering anew. */
     static final java.time.Duration DRAIN = java.time.Duration.ofMinutes(15);
@@ -102,8 +95,9 @@ final class CloudEngines {
                 engine.recover();
                 LOG.info(() -> "engine of cloud " + cloud + " recovered its state from " + config.hosts().size()
                         + " host(s) in " + (System.nanoTime() - t) / 1_000_000 + " ms");
+                reviewQueueSoon();
                 return engine;
-            }, BUILDER);
+            }, hudson.model.Computer.threadPoolForRemoting);
             ENGINES.put(cloud, new Entry(fingerprint, f));
             return f;
         }
@@ -134,6 +128,59 @@ final class CloudEngines {
         close(old);
     }
 
+    /**
+     * Asks Jenkins' provisioners to look at the queue again now: builds that arrived while the engine was recovering
+     * were told "not yet", and the provisioner's own pass may be minutes away (its first one comes 100 s after start).
+     */
+    static void reviewQueueSoon() {
+        jenkins.model.Jenkins j = jenkins.model.Jenkins.getInstanceOrNull();
+        if (j == null) {
+            return;
+        }
+        j.unlabeledNodeProvisioner.suggestReviewNow();
+        for (hudson.model.Queue.Item item : j.getQueue().getItems()) {
+            hudson.model.Label label = item.getAssignedLabel();
+            if (label != null) {
+                label.nodeProvisioner.suggestReviewNow();
+            }
+        }
+    }
+
+    /** Starts building and recovering the engine of every system container cloud, so the first build does not wait. */
+    static void warmUp() {
+        for (hudson.slaves.Cloud c : jenkins.model.Jenkins.get().clouds) {
+            if (c instanceof SystemContainerCloud s) {
+                s.warmUp();
+            }
+        }
+    }
+
+    /** The ids of the clouds that have an engine (built or being built) in this controller now. */
+    static Set<String> cloudIds() {
+        synchronized (ENGINES) {
+            return Set.copyOf(ENGINES.keySet());
+        }
+    }
+
+    /**
+     * Takes the engine of a cloud that no longer exists out of the map and hands it over (waiting for its recovery
+     * to end), or null: the caller discards what it made and closes it.
+     */
+    static SystemContainerEngine remove(String cloudId) {
+        Entry e;
+        synchronized (ENGINES) {
+            e = ENGINES.remove(cloudId);
+        }
+        if (e == null) {
+            return null;
+        }
+        try {
+            return e.engine().join();
+        } catch (CompletionException ex) {
+            return null;
+        }
+    }
+
     static boolean isRetired(SystemContainerEngine engine) {
         return RETIRED.contains(engine);
     }
@@ -147,7 +194,7 @@ final class CloudEngines {
         }
     }
 
-    private static void close(SystemContainerEngine engine) {
+    static void close(SystemContainerEngine engine) {
         try {
             engine.close();
         } catch (IOException ex) {

@@ -42,6 +42,11 @@ public class DockerHostEntry implements Describable<DockerHostEntry> {
         this.uri = uri == null ? "" : uri.trim();
     }
 
+    /** Null when the name is usable (it labels the host's containers and shows in messages), otherwise why not. */
+    static String nameProblem(String name) {
+        return name != null && name.matches("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,39}") ? null : Messages.DockerHostEntry_BadName();
+    }
+
     /** Null when the endpoint is usable, otherwise why not. */
     static String uriProblem(String uri) {
         if (uri == null || uri.isBlank()) {
@@ -151,7 +156,14 @@ public class DockerHostEntry implements Describable<DockerHostEntry> {
         @NonNull
         @Override
         public String getDisplayName() {
-            return "Docker host";
+            return Messages.DockerHostEntry_DisplayName();
+        }
+
+        @POST
+        public FormValidation doCheckName(@QueryParameter String value) {
+            Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+            String p = nameProblem(value == null ? null : value.trim());
+            return p == null ? FormValidation.ok() : FormValidation.error(p);
         }
 
         @POST
@@ -164,7 +176,7 @@ public class DockerHostEntry implements Describable<DockerHostEntry> {
         @POST
         public FormValidation doCheckMaxAgents(@QueryParameter int value) {
             Jenkins.get().checkPermission(Jenkins.ADMINISTER);
-            return value >= 1 && value <= 10_000 ? FormValidation.ok() : FormValidation.error("must be between 1 and 10000");
+            return value >= 1 && value <= 10_000 ? FormValidation.ok() : FormValidation.error(Messages.DockerHostEntry_BadMaxAgents());
         }
 
         /** "Test connection" for one host: the engine's host probe, each check with pass/warn/fail. */

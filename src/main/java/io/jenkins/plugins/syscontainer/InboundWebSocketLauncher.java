@@ -111,7 +111,7 @@ public class InboundWebSocketLauncher extends JNLPLauncher {
         @NonNull
         @Override
         public String getDisplayName() {
-            return "Inbound agent over WebSocket, started in the system container";
+            return Messages.InboundWebSocketLauncher_DisplayName();
         }
     }
 }

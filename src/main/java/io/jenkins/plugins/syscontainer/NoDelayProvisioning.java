@@ -21,6 +21,29 @@ public class NoDelayProvisioning extends NodeProvisioner.Strategy {
         return Math.max(0, queueLength - (available + connecting + planned + additionalPlanned));
     }
 
+    /**
+     * Wakes the provisioner for a label the moment a build that one of our clouds can serve becomes buildable,
+     * instead of at its next periodic pass (up to 10 s later).
+     */
+    @Extension
+    public static final class ReviewNow extends hudson.model.queue.QueueListener {
+        @Override
+        public void onEnterBuildable(hudson.model.Queue.BuildableItem item) {
+            if (DISABLED) {
+                return;
+            }
+            hudson.model.Label label = item.getAssignedLabel();
+            for (Cloud c : jenkins.model.Jenkins.get().clouds) {
+                if (c instanceof SystemContainerCloud cloud && cloud.canProvision(new Cloud.CloudState(label, 0))) {
+                    NodeProvisioner p = label == null ? jenkins.model.Jenkins.get().unlabeledNodeProvisioner
+                            : label.nodeProvisioner;
+                    p.suggestReviewNow();
+                    return;
+                }
+            }
+        }
+    }
+
     @Override
     public NodeProvisioner.StrategyDecision apply(NodeProvisioner.StrategyState state) {
         if (DISABLED) {

@@ -133,7 +133,7 @@ public class OneShotRetention extends RetentionStrategy<SystemContainerComputer>
         @NonNull
         @Override
         public String getDisplayName() {
-            return "One build, then terminate";
+            return Messages.OneShotRetention_DisplayName();
         }
     }
 }

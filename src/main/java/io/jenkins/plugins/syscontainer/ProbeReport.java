@@ -26,7 +26,7 @@ final class ProbeReport {
             return FormValidation.ok(text);
         }
         boolean notSysbox = text.contains("not isolated");
-        return notSysbox ? FormValidation.error("NOT ISOLATED: the runtime on this host is not Sysbox; builds would run"
-                + " as root on the host.\n" + text) : FormValidation.error(text);
+        return notSysbox ? FormValidation.error(Messages.DockerHostEntry_NotIsolated() + "\n" + text)
+                : FormValidation.error(text);
     }
 }

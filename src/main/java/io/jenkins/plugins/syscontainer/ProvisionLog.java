@@ -23,6 +23,14 @@ final class ProvisionLog {
         return new ProvisionLog(log::fine);
     }
 
+    /** A build's log (with the plugin's prefix) and the Jenkins log at FINE. */
+    static ProvisionLog toStreamAndLogger(PrintStream out, Logger log) {
+        return new ProvisionLog(l -> {
+            out.println("[system-container] " + l);
+            log.fine(l);
+        });
+    }
+
     static ProvisionLog toStream(PrintStream out) {
         return new ProvisionLog(l -> out.println("[system-container] " + l));
     }

@@ -4,38 +4,67 @@ import hudson.Extension;
 import hudson.model.Label;
 import hudson.model.Node;
 import hudson.model.Queue;
+import hudson.model.TaskListener;
 import hudson.model.queue.CauseOfBlockage;
 import hudson.model.queue.QueueTaskDispatcher;
 import hudson.slaves.Cloud;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.IntSupplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import jenkins.model.Jenkins;
+import org.jenkinsci.plugins.workflow.flow.FlowExecutionOwner;
 
 /**
- * The queue's view of this plugin's rules, applied by Jenkins under its queue lock (so it makes no Docker call):
+ * The queue's view of this plugin's rules, applied by Jenkins under its queue lock (so it makes no Docker call and
+ * reads only live configuration):
  * <ul>
- *   <li>After a non-retryable failure (bad template, missing image) suspended a template, a queued item that only
- *   that template could serve is given a fatal cause of blockage, so Jenkins removes it from the queue instead of
- *   letting it wait forever (Jenkins never drops an item whose label nothing can serve). Items some node or another
- *   cloud or template can still serve are left alone.</li>
+ *   <li>A queued item that only a template that cannot provision could serve (its settings are wrong, found without
+ *   any Docker call, or it is suspended after a failure another host cannot fix, or a step's one-off agent failed
+ *   that way) is told why. A Pipeline's {@code node} block gets the reason in its build log and is then dropped
+ *   from the queue (a fatal cause of blockage: the build ends at once instead of waiting). Other items (a freestyle
+ *   build has no log yet) wait with the reason shown in the queue, and run once the template is fixed: saving the
+ *   cloud clears its suspensions, and a fixed setting is read again on the next pass. Items some node, another cloud
+ *   or another template can serve are left alone.</li>
  *   <li>A one-shot agent that already took its build takes no other; after a controller restart it still takes that
  *   same build back (a pipeline's {@code node} block resumes through the queue), and only that one.</li>
  * </ul>
  */
 @Extension
 public class QueueGuard extends QueueTaskDispatcher {
+    private static final Logger LOG = Logger.getLogger(QueueGuard.class.getName());
+    /** Queue item ids whose build log was already told, so the reason is printed once. */
+    private static final Set<Long> TOLD = Collections.newSetFromMap(Collections.synchronizedMap(
+            new LinkedHashMap<Long, Boolean>() {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<Long, Boolean> eldest) {
+                    return size() > 1000;
+                }
+            }));
+
     @Override
     public CauseOfBlockage canRun(Queue.Item item) {
-        if (SystemContainerCloud.SUSPENSIONS.isEmpty()) {
-            return null;
-        }
         Label label = item.getAssignedLabel();
-        String suspendedBecause = label == null ? null : suspendedTemplateFor(label);
-        if (!unservable(label != null, suspendedBecause != null, () -> label.getNodes().size(),
-                () -> cloudsThatCanProvision(label))) {
+        if (label == null) {
+            return null; // runs anywhere: never ours to refuse
+        }
+        String reason = blockedReason(label);
+        if (!unservable(reason != null, () -> label.getNodes().size(), () -> cloudsThatCanProvision(label))) {
             return null;
         }
-        return new Fatal("no agent can be provisioned for label '" + label.getExpression() + "': " + suspendedBecause);
+        String message = Messages.QueueGuard_Unservable(label.getExpression(), reason);
+        TaskListener log = buildLog(item);
+        if (log == null) {
+            return new Waiting(message);
+        }
+        if (TOLD.add(item.getId())) {
+            log.getLogger().println("[system-container] " + message);
+        }
+        return new Fatal(message);
     }
 
     @Override
@@ -43,7 +72,33 @@ public class QueueGuard extends QueueTaskDispatcher {
         if (node instanceof SystemContainerAgent a && a.isUsed()) {
             Label label = item.getAssignedLabel();
             if (!takesBack(a.getUsedBy(), item.task.getUrl(), label == null ? null : label.getName(), a.getNodeName())) {
-                return new Reserved(a.getNodeName(), a.getUsedBy());
+                return new Waiting(Messages.QueueGuard_Reserved(a.getNodeName(), a.getUsedBy() == null ? "a build" : a.getUsedBy()));
+            }
+        }
+        return null;
+    }
+
+    /** The reason the first of this plugin's templates serving the label cannot provision, or null. */
+    private static String blockedReason(Label label) {
+        for (Cloud c : Jenkins.get().clouds) {
+            if (c instanceof SystemContainerCloud s) {
+                String r = s.blockedReason(label);
+                if (r != null) {
+                    return r;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The build log of a Pipeline's {@code node} block waiting in the queue, or null (no log to write to yet). */
+    private static TaskListener buildLog(Queue.Item item) {
+        if (item.task.getOwnerExecutable() instanceof FlowExecutionOwner.Executable run) {
+            try {
+                FlowExecutionOwner owner = run.asFlowExecutionOwner();
+                return owner == null ? null : owner.getListener();
+            } catch (java.io.IOException e) {
+                LOG.log(Level.FINE, "no log for " + item, e);
             }
         }
         return null;
@@ -61,14 +116,12 @@ public class QueueGuard extends QueueTaskDispatcher {
     }
 
     /**
-     * Whether a queued item is to be dropped: it has a label, a suspended template serves it, and no node has the label
-     * and no cloud can provision it now (a suspended template does not count). Items without a label may run
-     * anywhere, so they are never dropped. The counts are asked only when the rest holds: this runs under the queue
-     * lock for every queued item.
+     * Whether a queued item with a label is to be told it cannot run: a template of ours that serves it cannot
+     * provision, no node has the label and no cloud can provision it now. The counts are asked only when the rest
+     * holds: this runs under the queue lock for every queued item.
      */
-    static boolean unservable(boolean labelled, boolean servedBySuspendedTemplate, IntSupplier nodesWithLabel,
-            IntSupplier cloudsForLabel) {
-        return labelled && servedBySuspendedTemplate && nodesWithLabel.getAsInt() == 0 && cloudsForLabel.getAsInt() == 0;
+    static boolean unservable(boolean blockedTemplateServes, IntSupplier nodesWithLabel, IntSupplier cloudsForLabel) {
+        return blockedTemplateServes && nodesWithLabel.getAsInt() == 0 && cloudsForLabel.getAsInt() == 0;
     }
 
     /**
@@ -91,21 +144,6 @@ public class QueueGuard extends QueueTaskDispatcher {
         return false;
     }
 
-    /** "template X of cloud Y is suspended: reason" for the first suspended template matching the label, or null. */
-    private static String suspendedTemplateFor(Label label) {
-        for (Cloud c : Jenkins.get().clouds) {
-            if (c instanceof SystemContainerCloud s) {
-                for (AgentTemplate t : s.getTemplates()) {
-                    TemplateSuspensions.Suspension susp = SystemContainerCloud.SUSPENSIONS.suspension(s.name + "/" + t.getName());
-                    if (susp != null && t.matches(label)) {
-                        return "template " + t.getName() + " of cloud " + s.name + " is suspended: " + susp.reason();
-                    }
-                }
-            }
-        }
-        return null;
-    }
-
     private static final class Fatal extends CauseOfBlockage {
         private final String message;
 
@@ -124,18 +162,16 @@ public class QueueGuard extends QueueTaskDispatcher {
         }
     }
 
-    private static final class Reserved extends CauseOfBlockage {
-        private final String agent;
-        private final String usedBy;
+    private static final class Waiting extends CauseOfBlockage {
+        private final String message;
 
-        Reserved(String agent, String usedBy) {
-            this.agent = agent;
-            this.usedBy = usedBy;
+        Waiting(String message) {
+            this.message = message;
         }
 
         @Override
         public String getShortDescription() {
-            return "one-shot agent " + agent + " already ran " + (usedBy == null ? "a build" : usedBy);
+            return message;
         }
     }
 }

@@ -21,7 +21,7 @@ import jenkins.model.Jenkins;
 /**
  * Every few minutes, for each system container cloud: removes this controller's containers whose agent no longer
  * exists (after the cloud's grace period), terminates agents whose container exited or vanished, and keeps each
- * host's cache volumes within its size budget.
+ * host's cache volumes within its size budget; then cleans up after clouds that were deleted ({@link CloudCleanup}).
  */
 @Extension
 public class ReaperWork extends AsyncPeriodicWork {
@@ -39,6 +39,7 @@ public class ReaperWork extends AsyncPeriodicWork {
     @Override
     protected void execute(TaskListener listener) throws IOException, InterruptedException {
         Set<String> live = new HashSet<>(AgentFactory.inFlightAgents());
+        live.addAll(SystemContainerAgent.TERMINATIONS); // their own termination removes them
         for (Node n : Jenkins.get().getNodes()) {
             live.add(n.getNodeName());
         }
@@ -47,6 +48,7 @@ public class ReaperWork extends AsyncPeriodicWork {
                 reap(cloud, live, listener);
             }
         }
+        CloudCleanup.sweep();
     }
 
     private static void reap(SystemContainerCloud cloud, Set<String> live, TaskListener listener) throws InterruptedException {

@@ -27,7 +27,11 @@ public class SystemContainerAgent extends AbstractCloudSlave {
     private static final long serialVersionUID = 1L;
 
     private final String cloudName;
+    /** The id that scopes the cloud's Docker objects (null on agents saved before clouds had ids: the name was). */
+    private final String cloudId;
     private final String templateName;
+    /** The unique label of the step's one-off template this agent serves, or null for an ordinary agent. */
+    private final String stepLabel;
     private final String hostName;
     private final String containerId;
     private final String cacheVolume;
@@ -36,41 +40,42 @@ public class SystemContainerAgent extends AbstractCloudSlave {
     private volatile boolean used;
     /** The URL of the task it took (a pipeline's run, a job): the only task it takes back after a restart. */
     private volatile String usedBy;
-    /** Null on nodes saved before the flag existed: taken as started, so a running body is never cut short. */
-    private volatile Boolean stepBodyStarted;
     private transient AgentContainer container;
 
-    SystemContainerAgent(String name, AgentTemplate t, String cloudName, AgentContainer c, List<String> log)
-            throws Descriptor.FormException, IOException {
-        super(name, t.getRemoteFs(), t.newLauncher(SystemContainerCloud.controllerUrl(cloudName)));
-        this.cloudName = cloudName;
+    SystemContainerAgent(String name, AgentTemplate t, SystemContainerCloud cloud, String stepLabel, AgentContainer c,
+            List<String> log) throws Descriptor.FormException, IOException {
+        super(name, t.getRemoteFs(), t.newLauncher(cloud.controllerUrl()));
+        this.cloudName = cloud.name;
+        this.cloudId = cloud.getCloudId();
         this.templateName = t.getName();
+        this.stepLabel = stepLabel;
         this.hostName = c.hostName();
         this.containerId = c.containerId();
         this.cacheVolume = c.cacheVolume();
         this.provisioningLog = new ArrayList<>(log);
         this.container = c;
-        this.stepBodyStarted = Boolean.FALSE;
         setNumExecutors(t.getNumExecutors());
         setMode(t.getMode());
-        setLabelString((t.getLabelString() + " " + t.getName()).trim());
+        // A step's agent answers to its unique label only: no other build may take it.
+        setLabelString(stepLabel != null ? stepLabel : (t.getLabelString() + " " + t.getName()).trim());
         setNodeDescription("System container " + shortId() + " on host " + hostName + " (template " + templateName + ")");
         setRetentionStrategy(t.getIdleMinutes() == 0 ? new OneShotRetention() : new CloudRetentionStrategy(t.getIdleMinutes()));
     }
 
-    /** The agents of one cloud that Jenkins has now. */
-    static List<SystemContainerAgent> all(String cloud) {
+    /** The agents of one cloud (by its id) that Jenkins has now. */
+    static List<SystemContainerAgent> all(String cloudId) {
         List<SystemContainerAgent> out = new ArrayList<>();
         for (Node n : Jenkins.get().getNodes()) {
-            if (n instanceof SystemContainerAgent a && a.cloudName.equals(cloud)) {
+            if (n instanceof SystemContainerAgent a && a.getCloudId().equals(cloudId)) {
                 out.add(a);
             }
         }
         return out;
     }
 
+    /** The cloud this agent belongs to, found by its id (renames do not matter), or null once it was deleted. */
     SystemContainerCloud cloud() {
-        return Jenkins.get().getCloud(cloudName) instanceof SystemContainerCloud c ? c : null;
+        return SystemContainerCloud.byId(getCloudId());
     }
 
     /**
@@ -86,8 +91,8 @@ public class SystemContainerAgent extends AbstractCloudSlave {
         try {
             SystemContainerEngine engine = c.engine();
             if (container == null || container.host() != engine.host(hostName)) {
-                container = engine.reattach(hostName, new AgentIdentity(SystemContainerCloud.scope(cloudName), cloudName,
-                        templateName, getNodeName()));
+                container = engine.reattach(hostName, new AgentIdentity(SystemContainerCloud.scope(getCloudId()),
+                        c.name, templateName, getNodeName()));
             }
         } catch (IllegalArgumentException e) {
             container = null; // the host was removed from the cloud: the reaper of that host's new owner, if any, cleans up
@@ -108,18 +113,6 @@ public class SystemContainerAgent extends AbstractCloudSlave {
             used = true;
             usedBy = taskUrl;
             persist("took its build; after a restart it could take another");
-        }
-    }
-
-    /** Whether the systemContainerAgent step that made this agent has started its body on it. */
-    boolean isStepBodyStarted() {
-        return stepBodyStarted == null || stepBodyStarted;
-    }
-
-    void markStepBodyStarted() {
-        if (!isStepBodyStarted()) {
-            stepBodyStarted = Boolean.TRUE;
-            persist("started its step's body; after a restart the step would take it as never started");
         }
     }
 
@@ -192,7 +185,7 @@ public class SystemContainerAgent extends AbstractCloudSlave {
         AgentContainer handle = container();
         if (c == null || handle == null) {
             listener.getLogger().println("[system-container] container " + shortId() + " of " + getNodeName()
-                    + " is already gone (or its cloud " + cloudName + " was removed); the reaper covers leftovers");
+                    + " is already gone (or its cloud " + getCloudName() + " was removed); the reaper covers leftovers");
             return;
         }
         SystemContainerEngine engine = c.engine();
@@ -201,7 +194,30 @@ public class SystemContainerAgent extends AbstractCloudSlave {
     }
 
     public String getCloudName() {
-        return cloudName;
+        SystemContainerCloud c = cloud();
+        return c != null ? c.name : cloudName;
+    }
+
+    public String getCloudId() {
+        return cloudId != null ? cloudId : cloudName;
+    }
+
+    public String getStepLabel() {
+        return stepLabel;
+    }
+
+    /** Terminates this agent on a pool thread (never blocking the caller), saying why in the Jenkins log. */
+    void terminateLater(String why) {
+        java.util.logging.Logger.getLogger(SystemContainerAgent.class.getName()).fine(() -> "terminating "
+                + getNodeName() + ": " + why);
+        hudson.model.Computer.threadPoolForRemoting.submit(() -> {
+            try {
+                terminate();
+            } catch (IOException | InterruptedException | RuntimeException e) {
+                java.util.logging.Logger.getLogger(SystemContainerAgent.class.getName()).log(java.util.logging.Level.WARNING,
+                        "terminating " + getNodeName() + " failed; the reaper removes its container", e);
+            }
+        });
     }
 
     public String getTemplateName() {
@@ -234,7 +250,7 @@ public class SystemContainerAgent extends AbstractCloudSlave {
         @NonNull
         @Override
         public String getDisplayName() {
-            return "System container agent";
+            return Messages.SystemContainerAgent_DisplayName();
         }
 
         @Override

@@ -85,6 +85,23 @@ public final class TemplateValidation {
         return null;
     }
 
+    /**
+     * Image patterns for pipelines, one per line: an image reference in which '*' may stand for any run of characters
+     * (checked with each '*' replaced by a name component); a lone '*' would hand pipelines every image on the host.
+     */
+    public static String imagePatterns(String lines) {
+        for (String pattern : lines(lines)) {
+            if (pattern.chars().allMatch(c -> c == '*' || c == '/' || c == ':')) {
+                return "'" + pattern + "' would let pipelines choose any image; name a registry or a repository";
+            }
+            String p = image(pattern.replace("*", "x"));
+            if (p != null) {
+                return "'" + pattern + "' is " + p;
+            }
+        }
+        return null;
+    }
+
     /** KEY=VALUE per line; blank lines and lines starting with # are skipped. */
     public static Map<String, String> env(String text) {
         Map<String, String> env = new LinkedHashMap<>();

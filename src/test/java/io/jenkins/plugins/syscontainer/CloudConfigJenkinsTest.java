@@ -85,7 +85,7 @@ class CloudConfigJenkinsTest {
         r.jenkins.setAuthorizationStrategy(new MockAuthorizationStrategy()
                 .grant(Jenkins.ADMINISTER).everywhere().to("admin")
                 .grant(Jenkins.READ).everywhere().to("dev"));
-        AgentTemplate.DescriptorImpl d = r.jenkins.getDescriptorByType(AgentTemplate.DescriptorImpl.class);
+        AgentTemplateDescriptor d = r.jenkins.getDescriptorByType(AgentTemplateDescriptor.class);
         try (ACLContext as = ACL.as(User.getById("admin", true))) {
             assertEquals(FormValidation.Kind.OK, d.doCheckImage("registry.example.com/ci/agent:7").kind);
             assertEquals(FormValidation.Kind.ERROR, d.doCheckImage("bad image!!").kind);

@@ -115,17 +115,16 @@ class TemplateAndPlanTest {
     }
 
     @Test
-    void onlyQueueItemsNothingElseCanServeAreDroppedAfterAFatalFailure() {
+    void onlyQueueItemsNothingElseCanServeAreToldTheyCannotRun() {
         java.util.function.IntSupplier none = () -> 0;
         java.util.function.IntSupplier one = () -> 1;
         java.util.function.IntSupplier notAsked = () -> {
             throw new AssertionError("counted although the item is not served by a suspended template");
         };
-        assertTrue(QueueGuard.unservable(true, true, none, none));
-        assertFalse(QueueGuard.unservable(true, false, notAsked, notAsked), "another template's label");
-        assertFalse(QueueGuard.unservable(true, true, one, notAsked), "a node has the label");
-        assertFalse(QueueGuard.unservable(true, true, none, one), "another cloud can provision it");
-        assertFalse(QueueGuard.unservable(false, true, notAsked, notAsked), "no label: may run anywhere");
+        assertTrue(QueueGuard.unservable(true, none, none));
+        assertFalse(QueueGuard.unservable(false, notAsked, notAsked), "no template of ours that cannot provision serves it");
+        assertFalse(QueueGuard.unservable(true, one, notAsked), "a node has the label");
+        assertFalse(QueueGuard.unservable(true, none, one), "another cloud can provision it");
     }
 
     @Test

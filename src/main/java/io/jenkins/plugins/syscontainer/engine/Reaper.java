@@ -101,6 +101,31 @@ public final class Reaper {
         return removed;
     }
 
+    /**
+     * Removes every volume of this controller id on the host, cache volumes included: for a cloud that was deleted,
+     * once its containers are gone. A volume still in use is reported, not forced.
+     */
+    public List<String> removeAllVolumes(ManagedHost host, List<String> errors) {
+        List<String> removed = new ArrayList<>();
+        var vols = host.api().listVolumesCmd().withFilter("label", List.of(Labels.CONTROLLER + "=" + controllerId))
+                .exec().getVolumes();
+        for (var v : vols == null ? List.<com.github.dockerjava.api.command.InspectVolumeResponse>of() : vols) {
+            Map<String, String> l = v.getLabels() == null ? Map.of() : v.getLabels();
+            if (!controllerId.equals(l.get(Labels.CONTROLLER))) {
+                continue;
+            }
+            try {
+                host.api().removeVolumeCmd(v.getName()).exec();
+                removed.add(v.getName());
+            } catch (NotFoundException e) {
+                removed.add(v.getName());
+            } catch (RuntimeException e) {
+                errors.add("volume " + v.getName() + ": " + e.getMessage());
+            }
+        }
+        return removed;
+    }
+
     private static boolean olderThan(String createdLabel, Long createdEpochSeconds, Instant now, Duration grace) {
         Instant created;
         try {

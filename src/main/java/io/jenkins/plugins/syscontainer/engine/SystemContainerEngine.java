@@ -282,6 +282,26 @@ public final class SystemContainerEngine implements Closeable {
         return reports;
     }
 
+    /**
+     * Removes everything this engine's controller id owns on every host: containers (at once, whatever their age) and
+     * volumes, cache volumes included. For a cloud that was deleted; its agents must be gone from Jenkins first.
+     */
+    public List<Reaper.Report> discardAll() {
+        List<Reaper.Report> reports = new ArrayList<>();
+        for (ManagedHost h : hosts()) {
+            try {
+                Reaper.Report r = reaper.reap(h, Set.of(), Duration.ZERO);
+                List<String> errors = new ArrayList<>(r.errors());
+                List<String> vols = new ArrayList<>(r.removedVolumes());
+                vols.addAll(reaper.removeAllVolumes(h, errors));
+                reports.add(new Reaper.Report(h.name(), r.removed(), r.exited(), errors, vols));
+            } catch (RuntimeException e) {
+                reports.add(new Reaper.Report(h.name(), List.of(), List.of(), List.of(e.getMessage()), List.of()));
+            }
+        }
+        return reports;
+    }
+
     @Override
     public void close() throws IOException {
         IOException first = null;
