@@ -125,6 +125,15 @@ public class AgentTemplate implements Describable<AgentTemplate>, java.io.Serial
         if (numExecutors <= 0) {
             numExecutors = 1;
         }
+        if (cpus <= 0) {
+            cpus = SystemContainerSpec.DEFAULT_CPUS;
+        }
+        if (memoryMb <= 0) {
+            memoryMb = SystemContainerSpec.DEFAULT_MEMORY_BYTES >> 20;
+        }
+        if (pidsLimit <= 0) {
+            pidsLimit = SystemContainerSpec.DEFAULT_PIDS_LIMIT;
+        }
         return this;
     }
 

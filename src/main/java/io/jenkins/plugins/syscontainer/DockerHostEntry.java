@@ -42,6 +42,23 @@ public class DockerHostEntry implements Describable<DockerHostEntry> {
         this.uri = uri == null ? "" : uri.trim();
     }
 
+    /** Fields added after a configuration was saved come back as 0 from XStream: give them their defaults. */
+    protected Object readResolve() {
+        if (maxAgents <= 0) {
+            maxAgents = DockerHost.DEFAULT_MAX_AGENTS;
+        }
+        if (cacheBudgetGb <= 0) {
+            cacheBudgetGb = 100;
+        }
+        if (connectTimeoutSeconds <= 0) {
+            connectTimeoutSeconds = (int) DockerHost.DEFAULT_CONNECT_TIMEOUT.toSeconds();
+        }
+        if (responseTimeoutSeconds <= 0) {
+            responseTimeoutSeconds = (int) DockerHost.DEFAULT_RESPONSE_TIMEOUT.toSeconds();
+        }
+        return this;
+    }
+
     /** Null when the name is usable (it labels the host's containers and shows in messages), otherwise why not. */
     static String nameProblem(String name) {
         return name != null && name.matches("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,39}") ? null : Messages.DockerHostEntry_BadName();

@@ -15,6 +15,7 @@ import java.util.Collection;
 @Extension(ordinal = 100)
 public class NoDelayProvisioning extends NodeProvisioner.Strategy {
     static final boolean DISABLED = Boolean.getBoolean(NoDelayProvisioning.class.getName() + ".disabled");
+    static final long REVIEW_DELAY_MS = 200;
 
     /** Executors still missing for the queue: demand minus what is available, connecting or already planned. */
     static int shortfall(int available, int connecting, int planned, int additionalPlanned, int queueLength) {
@@ -37,7 +38,12 @@ public class NoDelayProvisioning extends NodeProvisioner.Strategy {
                 if (c instanceof SystemContainerCloud cloud && cloud.canProvision(new Cloud.CloudState(label, 0))) {
                     NodeProvisioner p = label == null ? jenkins.model.Jenkins.get().unlabeledNodeProvisioner
                             : label.nodeProvisioner;
-                    p.suggestReviewNow();
+                    // Not from here: this runs while the queue is still moving the item, and a review now would count
+                    // a queue without it (the queue's snapshot is updated when that pass ends). Shortly after, and
+                    // once more a little later in case that pass took longer, the item is there to be counted.
+                    for (long delay : new long[] {REVIEW_DELAY_MS, 10 * REVIEW_DELAY_MS}) {
+                        jenkins.util.Timer.get().schedule(p::suggestReviewNow, delay, java.util.concurrent.TimeUnit.MILLISECONDS);
+                    }
                     return;
                 }
             }

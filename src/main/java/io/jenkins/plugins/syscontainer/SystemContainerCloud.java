@@ -396,8 +396,19 @@ public class SystemContainerCloud extends Cloud {
             Cloud c;
             try {
                 c = super.newInstance(req, formData);
-            } catch (IllegalArgumentException e) {
-                throw new FormException(e.getMessage(), "templates");
+            } catch (RuntimeException | LinkageError e) {
+                // Stapler wraps what a constructor threw ("Failed to instantiate class …", in an IllegalArgumentException
+                // or a LinkageError): show our own message as a form error.
+                IllegalArgumentException ours = null;
+                for (Throwable t = e; t != null; t = t.getCause()) {
+                    if (t instanceof IllegalArgumentException iae) {
+                        ours = iae;
+                    }
+                }
+                if (ours == null) {
+                    throw e;
+                }
+                throw new FormException(ours.getMessage(), "templates");
             }
             if (c instanceof SystemContainerCloud s) {
                 FormException problem = configurationProblem(s);

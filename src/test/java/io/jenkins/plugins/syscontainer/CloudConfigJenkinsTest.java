@@ -96,4 +96,29 @@ class CloudConfigJenkinsTest {
             assertThrows(AccessDeniedException.class, () -> d.doCheckImage("debian:13"));
         }
     }
+
+    /** A configuration saved by an earlier version (no field added since) loads with every field at its default. */
+    @Test
+    void settingsSavedBeforeNewerFieldsGetTheirDefaults(JenkinsRule r) {
+        String xml = "<io.jenkins.plugins.syscontainer.SystemContainerCloud><name>old</name><hosts>"
+                + "<io.jenkins.plugins.syscontainer.DockerHostEntry><name>h</name><uri>unix:///var/run/docker.sock</uri>"
+                + "</io.jenkins.plugins.syscontainer.DockerHostEntry></hosts><templates>"
+                + "<io.jenkins.plugins.syscontainer.AgentTemplate><name>t</name></io.jenkins.plugins.syscontainer.AgentTemplate>"
+                + "</templates></io.jenkins.plugins.syscontainer.SystemContainerCloud>";
+        SystemContainerCloud c = (SystemContainerCloud) Jenkins.XSTREAM2.fromXML(xml);
+        assertEquals(List.of("old", "", "sysbox-runc", 10), List.of(c.getCloudId(), c.getJenkinsUrl(), c.getAllowedRuntimes(),
+                c.getReaperGraceMinutes()), "the cloud's id is its name, as the scope was before ids");
+        DockerHostEntry h = c.getHosts().get(0);
+        assertEquals(List.of(io.jenkins.plugins.syscontainer.engine.DockerHost.DEFAULT_MAX_AGENTS, 100,
+                (int) io.jenkins.plugins.syscontainer.engine.DockerHost.DEFAULT_CONNECT_TIMEOUT.toSeconds(),
+                (int) io.jenkins.plugins.syscontainer.engine.DockerHost.DEFAULT_RESPONSE_TIMEOUT.toSeconds()),
+                List.of(h.getMaxAgents(), h.getCacheBudgetGb(), h.getConnectTimeoutSeconds(), h.getResponseTimeoutSeconds()));
+        AgentTemplate t = c.getTemplates().get(0);
+        assertEquals(List.of(Node.Mode.EXCLUSIVE, AgentTemplate.PULL_IF_MISSING, "", AgentTemplate.LAUNCH_ATTACH, 7, "", "",
+                AgentTemplate.DEFAULT_IMAGE, "sysbox-runc", AgentTemplate.DEFAULT_REMOTE_FS, 1),
+                List.of(t.getMode(), t.getPullPolicy(), t.getPipelineImages(), t.getLaunchMethod(), t.getCacheIdleDays(),
+                        t.getGoldenVolume(), t.getRegistryCredentialsId(), t.getImage(), t.getRuntime(), t.getRemoteFs(),
+                        t.getNumExecutors()));
+        assertEquals(null, t.problem(), "an old template still makes a valid request");
+    }
 }

@@ -53,6 +53,7 @@ class JcascJenkinsTest {
                 docker.isKeepQuarantined(), docker.isAllowInPipelines()));
         assertEquals(List.of(true, AgentTemplate.LAUNCH_INBOUND_WEBSOCKET), List.of(maven.isAllowInPipelines(),
                 maven.getLaunchMethod()));
+        assertEquals(List.of("sysbox", "registry.example.com/ci/*"), List.of(c.getCloudId(), maven.getPipelineImages()));
 
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         ConfigurationAsCode.get().export(out);
