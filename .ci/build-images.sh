@@ -16,7 +16,7 @@ else
   trap 'rm -rf "$root"' EXIT
   echo "debootstrap trixie into $root"
   debootstrap --variant=minbase \
-    --include=docker.io,docker-cli,iptables,ca-certificates,procps,tini,git,curl,openjdk-21-jre-headless \
+    --include=docker.io,docker-cli,docker-buildx,docker-compose,iptables,ca-certificates,procps,tini,git,curl,openjdk-21-jre-headless \
     trixie "$root" ${DEBIAN_MIRROR:+"$DEBIAN_MIRROR"} >/var/tmp/debootstrap.log 2>&1 || { tail -n 40 /var/tmp/debootstrap.log >&2; exit 1; }
   rm -rf "$root"/var/lib/apt/lists/* "$root"/var/cache/apt/archives/*.deb
   tar -C "$root" -c . | docker import -c 'CMD ["bash"]' - "$base"

@@ -26,14 +26,12 @@ import java.util.logging.Logger;
  * engine on Jenkins' remoting thread pool and completes with the agent node. The agents in flight are a set of names
  * (removed when their future completes, whatever the outcome), so caps computed from it cannot leak. An expected
  * failure (a bad template, a missing image, a host down) completes the future with an {@link AbortException}: Jenkins
- * then logs its message without a stack trace, and the cloud's page keeps it.
+ * then logs its message without a stack trace, and {@link ProvisioningFailures} keeps it for the cloud's page.
  */
 final class AgentFactory {
     private static final Logger LOG = Logger.getLogger(AgentFactory.class.getName());
     /** cloud id + "/" + template + "/" + agent of every agent being provisioned. */
     private static final Set<String> IN_FLIGHT = ConcurrentHashMap.newKeySet();
-    /** Step labels of the agents being provisioned for a step's one-off template. */
-    private static final Map<String, String> IN_FLIGHT_STEP = new ConcurrentHashMap<>();
     /** Provisions under way per engine: a replaced engine is closed only once its count is back to 0. */
     private static final Map<SystemContainerEngine, AtomicInteger> BUSY = new ConcurrentHashMap<>();
 
@@ -43,10 +41,6 @@ final class AgentFactory {
     static int inFlight(String cloudId, String template) {
         String prefix = cloudId + "/" + (template == null ? "" : template + "/");
         return (int) IN_FLIGHT.stream().filter(k -> k.startsWith(prefix)).count();
-    }
-
-    static int inFlightFor(String stepLabel) {
-        return (int) IN_FLIGHT_STEP.values().stream().filter(stepLabel::equals).count();
     }
 
     /** Names of the agents being provisioned now, for the reaper's set of live agents. */
@@ -109,9 +103,6 @@ final class AgentFactory {
                     t.getNumExecutors());
         }
         IN_FLIGHT.add(key);
-        if (m.stepLabel() != null) {
-            IN_FLIGHT_STEP.put(agent, m.stepLabel());
-        }
         ProvisionLog log = m.step() != null && m.step().listener() != null
                 ? ProvisionLog.toStreamAndLogger(m.step().listener().getLogger(), LOG) : ProvisionLog.toLogger(LOG);
         log.line("provisioning " + agent + " from template " + t.getName() + " of cloud " + cloud.name + " for label "
@@ -124,7 +115,6 @@ final class AgentFactory {
                 f.completeExceptionally(e instanceof CompletionException && e.getCause() != null ? e.getCause() : e);
             } finally {
                 IN_FLIGHT.remove(key);
-                IN_FLIGHT_STEP.remove(agent);
                 // Jenkins adds the node at its provisioner's next pass, which may be a while away (the first one comes
                 // 100 s after start): ask the provisioner that holds this planned node for a pass now.
                 (label == null ? jenkins.model.Jenkins.get().unlabeledNodeProvisioner : label.nodeProvisioner)
@@ -174,6 +164,6 @@ final class AgentFactory {
             log.line("provisioning failed, will try again or elsewhere: " + message);
         }
         ProvisioningFailures.record(cloud.getCloudId(), t.getName(), kind, message);
-        return new AbortException("[" + kind + "] " + message);
+        return new AbortException(message.startsWith("[") ? message : "[" + kind + "] " + message);
     }
 }

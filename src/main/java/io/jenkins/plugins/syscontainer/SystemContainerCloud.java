@@ -241,10 +241,6 @@ public class SystemContainerCloud extends Cloud {
         int free = engine.plan(t.getEffectiveCacheKey()).candidates().stream().mapToInt(h -> h.freeSlots()).sum();
         int n = ProvisioningPlan.agentsToStart(excessWorkload, t.getNumExecutors(), cloudLive, maxAgents, templateLive,
                 t.getInstanceCap(), free);
-        if (m.stepLabel() != null) {
-            n = Math.min(n, 1 - (int) ours.stream().filter(a -> m.stepLabel().equals(a.getStepLabel())).count()
-                    - AgentFactory.inFlightFor(m.stepLabel()));
-        }
         List<PlannedNode> planned = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             planned.add(AgentFactory.plan(this, m, engine, state.getLabel()));
@@ -372,6 +368,11 @@ public class SystemContainerCloud extends Cloud {
         for (AgentTemplate t : c.templates) {
             if (!seen.add(t.getName())) {
                 return new Descriptor.FormException(Messages.SystemContainerCloud_DuplicateTemplate(t.getName()), "templates");
+            }
+            String images = TemplateValidation.imagePatterns(t.getPipelineImages());
+            if (images != null) {
+                return new Descriptor.FormException("template '" + t.getName() + "': field 'pipelineImages': " + images,
+                        "templates");
             }
         }
         return null;
