@@ -60,6 +60,8 @@ if docker image inspect sca-test/busybox:latest >/dev/null 2>&1; then
   echo "$out" | head -n 1 | grep -qx 'hello from an inner container' || { echo "FAIL: CLI example printed no greeting" >&2; exit 1; }
   echo "$out" | tail -n 1 | jq -e '.exit == 0 and .steps_ms.inner_docker_ready > 0' >/dev/null \
     || { echo "FAIL: CLI example's timing line is wrong" >&2; exit 1; }
+  echo "== the command-line tool, black box: Java check, warm reuse across runs, concurrent runs"
+  engine-tools/cli/test-cli.sh "$jdk"
 elif [ "${SCA_REQUIRE_DOCKER:-0}" = 1 ]; then
   echo "FAIL: SCA_REQUIRE_DOCKER=1 but the test images are missing" >&2; exit 1
 else
@@ -72,5 +74,6 @@ if [ -x runtime-node/tests/run.sh ]; then
 fi
 
 echo "== shellcheck of the CI scripts and the agent image"
-shellcheck .ci/run .ci/*.sh .ci/sysbox-runc-standin run-tests.sh mvn-here benchmarks/run.sh runtime-node/images/agent/entrypoint.sh
+shellcheck .ci/run .ci/*.sh .ci/sysbox-runc-standin run-tests.sh mvn-here benchmarks/run.sh engine-tools/cli/test-cli.sh \
+  runtime-node/images/agent/entrypoint.sh
 echo "all tests passed"

@@ -55,4 +55,39 @@ class CacheLedgerAndSettingsTest {
                 + "{\"Name\":\"b\",\"UsageData\":{\"Size\":-1,\"RefCount\":0}},{\"Name\":\"c\"}]}";
         assertEquals(Map.of("a", 1234L), DiskUsage.parse(new ObjectMapper().readTree(report)));
     }
+
+    /**
+     * Several ledgers on one file (concurrent command-line runs are separate processes, each with its own): every
+     * entry written by any of them is in the file afterwards, and none of them fails.
+     */
+    @Test
+    void ledgersSharingAFileLoseNoEntry(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path f = dir.resolve("shared.ledger");
+        int writers = 8;
+        int each = 40;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(writers);
+        java.util.List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+        for (int w = 0; w < writers; w++) {
+            int writer = w;
+            done.add(pool.submit(() -> {
+                CacheLedger mine = new CacheLedger(f);
+                for (int i = 0; i < each; i++) {
+                    mine.used("v-" + writer + "-" + i, java.time.Instant.ofEpochSecond(i));
+                }
+                mine.quarantine("q-" + writer);
+                return null;
+            }));
+        }
+        for (java.util.concurrent.Future<?> d : done) {
+            d.get();
+        }
+        pool.shutdown();
+        CacheLedger reader = new CacheLedger(f);
+        for (int w = 0; w < writers; w++) {
+            for (int i = 0; i < each; i++) {
+                assertEquals(java.time.Instant.ofEpochSecond(i), reader.lastUsed("v-" + w + "-" + i), "lost v-" + w + "-" + i);
+            }
+            assertTrue(reader.isQuarantined("q-" + w));
+        }
+    }
 }

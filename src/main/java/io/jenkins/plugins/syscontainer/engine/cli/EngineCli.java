@@ -156,9 +156,13 @@ public final class EngineCli {
         }
         SecurityPolicy policy = new SecurityPolicy(new HashSet<>(a.all("allow-runtime")));
         String controller = a.get("controller-id", "sca-cli");
-        Path ledger = Path.of(a.get("ledger", System.getProperty("user.home") + "/.system-container-agents/"
-                + controller + ".ledger"));
+        Path ledger = a.get("ledger", null) != null ? Path.of(a.get("ledger", null)) : stateFile(a, ".ledger");
         return new SystemContainerEngine(controller, List.of(host), policy, new CacheLedger(ledger), Clock.systemUTC(), null);
+    }
+
+    /** A file of this controller id's state in the user's home ({@code ~/.system-container-agents/ID<suffix>}). */
+    static Path stateFile(CliArgs a, String suffix) {
+        return Path.of(System.getProperty("user.home"), ".system-container-agents", a.get("controller-id", "sca-cli") + suffix);
     }
 
     static SystemContainerSpec.Builder spec(CliArgs a) throws CliArgs.UsageException {

@@ -5,6 +5,7 @@ import io.jenkins.plugins.syscontainer.engine.ContainerExec;
 import io.jenkins.plugins.syscontainer.engine.ExecStream;
 import io.jenkins.plugins.syscontainer.engine.ImageTransfer;
 import io.jenkins.plugins.syscontainer.engine.ProvisioningEvent;
+import io.jenkins.plugins.syscontainer.engine.ProvisionRequest;
 import io.jenkins.plugins.syscontainer.engine.ProvisioningException;
 import io.jenkins.plugins.syscontainer.engine.SystemContainerEngine;
 import java.io.IOException;
@@ -27,7 +28,20 @@ final class RunCommand {
         long t0 = System.nanoTime();
         try (SystemContainerEngine engine = engine(a)) {
             ProvisioningEvent.Listener progress = e -> cli.err().println("[sca] " + e);
-            AgentContainer agent = engine.provision(EngineCli.request(a, engine, EngineCli.spec(a).build()), progress);
+            ProvisionRequest req = EngineCli.request(a, engine, EngineCli.spec(a).build());
+            AgentContainer agent;
+            // Earlier runs' volumes are in Docker, not in this new process: recover them first, so a run on a cache
+            // key reuses its warm volume instead of making another. Concurrent runs take turns until their container
+            // exists (HostLeaseLock), so none leases a volume another is about to mount.
+            try (HostLeaseLock lock = HostLeaseLock.acquire(EngineCli.stateFile(a, ".lease.lock"))) {
+                engine.recover();
+                agent = engine.provision(req, e -> {
+                    progress.onEvent(e);
+                    if (e.step() == ProvisioningEvent.Step.CREATED || e.step() == ProvisioningEvent.Step.FAILED) {
+                        lock.release();
+                    }
+                });
+            }
             boolean abnormal = true;
             Integer exit = null;
             try {
