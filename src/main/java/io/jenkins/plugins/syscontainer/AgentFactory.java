@@ -107,10 +107,11 @@ final class AgentFactory {
                 ? ProvisionLog.toStreamAndLogger(m.step().listener().getLogger(), LOG) : ProvisionLog.toLogger(LOG);
         log.line("provisioning " + agent + " from template " + t.getName() + " of cloud " + cloud.name + " for label "
                 + (m.stepLabel() != null ? m.stepLabel() : t.getLabelString()));
+        long queuedSince = oldestQueued(label);
         CompletableFuture<Node> f = new CompletableFuture<>();
         Computer.threadPoolForRemoting.submit(() -> {
             try (use) {
-                f.complete(provision(cloud, m, engine, agent, log));
+                f.complete(provision(cloud, m, engine, agent, log, queuedSince));
             } catch (Throwable e) {
                 f.completeExceptionally(e instanceof CompletionException && e.getCause() != null ? e.getCause() : e);
             } finally {
@@ -124,19 +125,33 @@ final class AgentFactory {
         return new PlannedNode(agent, f, t.getNumExecutors());
     }
 
+    /** When the longest-waiting build for this label entered the queue (now, when none waits): a start's origin. */
+    static long oldestQueued(hudson.model.Label label) {
+        long oldest = System.currentTimeMillis();
+        for (hudson.model.Queue.Item item : jenkins.model.Jenkins.get().getQueue().getItems()) {
+            if (java.util.Objects.equals(item.getAssignedLabel(), label)) {
+                oldest = Math.min(oldest, item.getInQueueSince());
+            }
+        }
+        return oldest;
+    }
+
     /**
      * Provisions and wraps the container as a node. A failure of an administrator's template that another host cannot
      * fix suspends it (a step's one-off template fails only its own build).
      */
     static SystemContainerAgent provision(SystemContainerCloud cloud, SystemContainerCloud.TemplateMatch m,
-            SystemContainerEngine engine, String agent, ProvisionLog log) throws AbortException, InterruptedException {
+            SystemContainerEngine engine, String agent, ProvisionLog log, long queuedSince)
+            throws AbortException, InterruptedException {
         AgentTemplate t = m.template();
         try {
             ProvisionRequest req = t.toRequest(new AgentIdentity(SystemContainerCloud.scope(cloud.getCloudId()),
                     cloud.name, t.getName(), agent));
             AgentContainer c = engine.provision(req, log::event);
             try {
-                return new SystemContainerAgent(agent, t, cloud, m.stepLabel(), c, log.lines());
+                SystemContainerAgent a = new SystemContainerAgent(agent, t, cloud, m.stepLabel(), c, log.lines());
+                a.startedFrom(queuedSince, c);
+                return a;
             } catch (Exception e) {
                 engine.terminate(c, false, log::event);
                 throw new AbortException("could not add agent " + agent + ": " + e);

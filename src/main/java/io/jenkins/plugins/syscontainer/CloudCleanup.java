@@ -135,6 +135,7 @@ public class CloudCleanup extends SaveableListener {
         } finally {
             CloudEngines.close(engine);
             ProvisioningFailures.forget(cloudId);
+            CloudStatus.forget(cloudId);
             try {
                 java.nio.file.Files.deleteIfExists(Jenkins.get().getRootDir().toPath().resolve("system-container-agents")
                         .resolve(cloudId + ".ledger"));

@@ -10,10 +10,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** The last provisioning failures of each cloud, newest first, for its page: bounded, in memory only. */
-final class ProvisioningFailures {
+public final class ProvisioningFailures {
     static final int KEPT = 20;
 
-    record Failure(Instant at, String template, FailureKind kind, String message) {
+    public record Failure(Instant at, String template, FailureKind kind, String message) {
     }
 
     private static final Map<String, Deque<Failure>> BY_CLOUD = new ConcurrentHashMap<>();

@@ -38,11 +38,7 @@ public class ReaperWork extends AsyncPeriodicWork {
 
     @Override
     protected void execute(TaskListener listener) throws IOException, InterruptedException {
-        Set<String> live = new HashSet<>(AgentFactory.inFlightAgents());
-        live.addAll(SystemContainerAgent.TERMINATIONS); // their own termination removes them
-        for (Node n : Jenkins.get().getNodes()) {
-            live.add(n.getNodeName());
-        }
+        Set<String> live = liveAgents();
         for (Cloud c : Jenkins.get().clouds) {
             if (c instanceof SystemContainerCloud cloud) {
                 reap(cloud, live, listener);
@@ -51,7 +47,27 @@ public class ReaperWork extends AsyncPeriodicWork {
         CloudCleanup.sweep();
     }
 
-    private static void reap(SystemContainerCloud cloud, Set<String> live, TaskListener listener) throws InterruptedException {
+    /** The agent names the reaper must not touch: Jenkins' nodes, agents being provisioned, agents being terminated. */
+    static Set<String> liveAgents() {
+        Set<String> live = new HashSet<>(AgentFactory.inFlightAgents());
+        live.addAll(SystemContainerAgent.TERMINATIONS);
+        for (Node n : Jenkins.get().getNodes()) {
+            live.add(n.getNodeName());
+        }
+        return live;
+    }
+
+    /** The evictor of a cloud's engine, with each host's size budget. */
+    static CacheEvictor evictor(SystemContainerCloud cloud, SystemContainerEngine engine) {
+        Map<String, Long> budgets = new HashMap<>();
+        for (DockerHostEntry h : cloud.getHosts()) {
+            budgets.put(h.getName(), (long) h.getCacheBudgetGb() << 30);
+        }
+        return new CacheEvictor(engine.caches(), Duration.ofMinutes(15), budgets, 100L << 30);
+    }
+
+    /** One reaper pass over one cloud: leftovers removed, exited agents terminated, caches kept within budget. */
+    static void reap(SystemContainerCloud cloud, Set<String> live, TaskListener listener) throws InterruptedException {
         SystemContainerEngine engine;
         try {
             engine = cloud.engine();
@@ -65,11 +81,7 @@ public class ReaperWork extends AsyncPeriodicWork {
                 terminateExited(exited.split(" ", 2)[0], listener);
             }
         }
-        Map<String, Long> budgets = new HashMap<>();
-        for (DockerHostEntry h : cloud.getHosts()) {
-            budgets.put(h.getName(), (long) h.getCacheBudgetGb() << 30);
-        }
-        CacheEvictor evictor = new CacheEvictor(engine.caches(), Duration.ofMinutes(15), budgets, 100L << 30);
+        CacheEvictor evictor = evictor(cloud, engine);
         for (ManagedHost h : engine.hosts()) {
             if (!h.health().isAvailable()) {
                 continue;

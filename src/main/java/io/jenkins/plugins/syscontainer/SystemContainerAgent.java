@@ -41,6 +41,11 @@ public class SystemContainerAgent extends AbstractCloudSlave {
     /** The URL of the task it took (a pipeline's run, a job): the only task it takes back after a restart. */
     private volatile String usedBy;
     private transient AgentContainer container;
+    /** For the start timings: when its build entered the queue, how long the inner Docker took, whether warm. */
+    private transient long queuedSinceMs = -1;
+    private transient long readyAtMs = -1;
+    private transient long innerDockerReadyMs = -1;
+    private transient boolean warm;
 
     SystemContainerAgent(String name, AgentTemplate t, SystemContainerCloud cloud, String stepLabel, AgentContainer c,
             List<String> log) throws Descriptor.FormException, IOException {
@@ -60,6 +65,42 @@ public class SystemContainerAgent extends AbstractCloudSlave {
         setLabelString(stepLabel != null ? stepLabel : (t.getLabelString() + " " + t.getName()).trim());
         setNodeDescription("System container " + shortId() + " on host " + hostName + " (template " + templateName + ")");
         setRetentionStrategy(t.getIdleMinutes() == 0 ? new OneShotRetention() : new CloudRetentionStrategy(t.getIdleMinutes()));
+    }
+
+    /** After a restart the start is not timed again (a reconnect is not a start). */
+    @Override
+    protected Object readResolve() {
+        queuedSinceMs = -1;
+        readyAtMs = -1;
+        innerDockerReadyMs = -1;
+        return super.readResolve();
+    }
+
+    /** What the start timings need, known when the container is ready (not saved: a restart starts them anew). */
+    void startedFrom(long queuedSince, AgentContainer c) {
+        queuedSinceMs = queuedSince;
+        readyAtMs = System.currentTimeMillis();
+        for (io.jenkins.plugins.syscontainer.engine.ProvisioningEvent e : c.timings()) {
+            if (e.step() == io.jenkins.plugins.syscontainer.engine.ProvisioningEvent.Step.INNER_DOCKER_READY) {
+                innerDockerReadyMs = e.duration().toMillis();
+            } else if (e.step() == io.jenkins.plugins.syscontainer.engine.ProvisioningEvent.Step.VOLUME_LEASED) {
+                warm = e.detail() != null && e.detail().endsWith("(reused)");
+            }
+        }
+    }
+
+    /** The start sample once the agent is online, or null when this agent's start was not timed (after a restart). */
+    io.jenkins.plugins.syscontainer.engine.StartTimings.Sample startSample(long onlineAtMs) {
+        if (readyAtMs < 0) {
+            return null;
+        }
+        return new io.jenkins.plugins.syscontainer.engine.StartTimings.Sample(java.time.Instant.ofEpochMilli(onlineAtMs),
+                queuedSinceMs < 0 ? -1 : onlineAtMs - queuedSinceMs, innerDockerReadyMs, onlineAtMs - readyAtMs, warm);
+    }
+
+    /** Its start was recorded: a later reconnect is not another start. */
+    void startRecorded() {
+        readyAtMs = -1;
     }
 
     /** The agents of one cloud (by its id) that Jenkins has now. */

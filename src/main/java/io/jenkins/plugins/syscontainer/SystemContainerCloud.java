@@ -121,7 +121,7 @@ public class SystemContainerCloud extends Cloud {
         }
     }
 
-    private CloudEngines.Config engineConfig() {
+    CloudEngines.Config engineConfig() {
         List<DockerHost> hs = new ArrayList<>();
         for (DockerHostEntry h : hosts) {
             hs.add(h.toDockerHost(h.resolveTls()));

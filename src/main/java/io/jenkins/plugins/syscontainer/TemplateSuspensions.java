@@ -51,7 +51,19 @@ public final class TemplateSuspensions {
         return byTemplate.isEmpty();
     }
 
-    public void clear(String template) {
-        byTemplate.remove(template);
+    /** Lifts a suspension; true when there was one. */
+    public boolean clear(String template) {
+        return byTemplate.remove(template) != null;
+    }
+
+    /** A suspended template, for the cloud's page. */
+    public record Entry(String template, Suspension suspension) {
+    }
+
+    /** The suspensions in force now, by template name. */
+    public java.util.List<Entry> entries() {
+        isEmpty(); // drops the expired ones
+        return byTemplate.entrySet().stream().map(e -> new Entry(e.getKey(), e.getValue()))
+                .sorted(java.util.Comparator.comparing(Entry::template)).toList();
     }
 }

@@ -154,11 +154,17 @@ public final class CacheLedger {
         loadedSize = size;
     }
 
+    @edu.umd.cs.findbugs.annotations.SuppressFBWarnings(value = "PATH_TRAVERSAL_IN",
+            justification = "the ledger's path is the controller's (JENKINS_HOME) or the command-line user's own option")
     private void write() throws IOException {
+        Path dir = file.getParent();
+        if (dir == null) {
+            throw new IOException("the cache ledger " + file + " has no directory");
+        }
         Properties p = new Properties();
         lastUsed.forEach((k, v) -> p.setProperty("used." + k, v.toString()));
         quarantined.forEach(k -> p.setProperty("quarantined." + k, "true"));
-        Path tmp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
+        Path tmp = Files.createTempFile(dir, String.valueOf(file.getFileName()), ".tmp");
         try {
             try (Writer w = Files.newBufferedWriter(tmp)) {
                 p.store(w, "System Container Agents: cache volume ledger");

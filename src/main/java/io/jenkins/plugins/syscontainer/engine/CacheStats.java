@@ -6,11 +6,12 @@ import java.util.List;
 
 /** A pool's state for the UI and the CLI: its volumes, and how often it was hit, missed and evicted. */
 public record CacheStats(String host, String cacheKey, List<VolumeInfo> volumes, long hits, long misses, long evictions) {
-    public record VolumeInfo(String name, String state, long sizeBytes, Instant lastUsed, String leasedBy) {
+    /** {@code note}: why a quarantined volume is quarantined (null otherwise). */
+    public record VolumeInfo(String name, String state, long sizeBytes, Instant lastUsed, String leasedBy, String note) {
         String toJson() {
             return "{\"name\":" + Json.quote(name) + ",\"state\":" + Json.quote(state) + ",\"size_bytes\":" + sizeBytes
                     + ",\"last_used\":" + Json.quote(lastUsed == null ? null : lastUsed.toString())
-                    + ",\"leased_by\":" + Json.quote(leasedBy) + "}";
+                    + ",\"leased_by\":" + Json.quote(leasedBy) + ",\"note\":" + Json.quote(note) + "}";
         }
     }
 

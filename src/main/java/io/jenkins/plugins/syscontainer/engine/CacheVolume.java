@@ -15,6 +15,8 @@ final class CacheVolume {
     Instant lastUsed;
     /** Incremented at every lease, so that only the current lease can release the volume. */
     long generation;
+    /** Why it is quarantined, for people: which agent ended abnormally on it, and when. */
+    String note;
     /** Bytes as of the last disk-usage refresh, or -1 when not measured yet. */
     long sizeBytes = -1;
 
@@ -27,6 +29,7 @@ final class CacheVolume {
     }
 
     CacheStats.VolumeInfo info() {
-        return new CacheStats.VolumeInfo(name, state.name().toLowerCase(java.util.Locale.ROOT), sizeBytes, lastUsed, leasedBy);
+        return new CacheStats.VolumeInfo(name, state.name().toLowerCase(java.util.Locale.ROOT), sizeBytes, lastUsed, leasedBy,
+                state == State.QUARANTINED ? note : null);
     }
 }

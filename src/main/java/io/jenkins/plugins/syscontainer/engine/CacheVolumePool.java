@@ -203,6 +203,7 @@ public final class CacheVolumePool implements VolumeProvider {
                     return; // released already, by this lease or by the reaper for an orphan
                 }
                 v.generation++;
+                String holder = v.leasedBy;
                 v.leasedBy = null;
                 if (healthy) {
                     v.state = State.IDLE;
@@ -217,6 +218,7 @@ public final class CacheVolumePool implements VolumeProvider {
                 } else {
                     v.state = State.QUARANTINED;
                     v.lastUsed = clock.instant(); // kept for inspection for the pool's idle time-to-live
+                    v.note = (holder == null ? "its agent" : holder) + " ended abnormally at " + v.lastUsed;
                     ledger.used(v.name, v.lastUsed); // from the quarantine, also after a restart
                     ledger.quarantine(v.name);
                 }
@@ -260,7 +262,10 @@ public final class CacheVolumePool implements VolumeProvider {
                     used = parse(l.get(Labels.CREATED_AT));
                 }
                 State s = ledger.isQuarantined(iv.getName()) ? State.QUARANTINED : State.IDLE;
-                pool(host.name(), key).volumes.add(new CacheVolume(iv.getName(), host.name(), key, s, used));
+                String note = s == State.QUARANTINED ? "quarantined before this engine started (an agent ended abnormally)" : null;
+                CacheVolume v = new CacheVolume(iv.getName(), host.name(), key, s, used);
+                v.note = note;
+                pool(host.name(), key).volumes.add(v);
             }
             for (Container c : ourContainers) {
                 Map<String, String> l = c.getLabels() == null ? Map.of() : c.getLabels();

@@ -31,6 +31,8 @@ final class HostLeaseLock implements AutoCloseable {
         this.lock = lock;
     }
 
+    @edu.umd.cs.findbugs.annotations.SuppressFBWarnings(value = "UL_UNRELEASED_LOCK",
+            justification = "held on purpose past this method; released by release() or close()")
     static HostLeaseLock acquire(Path file) throws IOException {
         Path f = file.toAbsolutePath().normalize();
         Path dir = f.getParent();
