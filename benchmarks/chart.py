@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Draws docs/images/performance.png from the JSON lines of benchmarks/run.sh --out FILE.
 
-Usage: benchmarks/chart.py RESULTS.jsonl [OUT.png]   (needs Debian's python3-matplotlib)
+Usage: benchmarks/chart.py RESULTS.jsonl [OUT.png] [RUNTIME]   (needs Debian's python3-matplotlib)
+RUNTIME names the runtime the results were measured under, for the title (default: real Sysbox 0.7.0).
 """
 import json
 import sys
@@ -59,7 +60,8 @@ def main():
     ax.set_ylabel("seconds, first inner docker build")
     ax.set_title("Cache effect (%.0fx)" % (cold / warm))
 
-    fig.suptitle("System Container Agents: benchmarks/run.sh on a 2-core machine (CI stand-in runtime)")
+    runtime = sys.argv[3] if len(sys.argv) > 3 else "real Sysbox 0.7.0"
+    fig.suptitle("System Container Agents: benchmarks/run.sh on a 2-core machine (" + runtime + ")")
     fig.tight_layout()
     fig.savefig(out, dpi=90)
     print("wrote", out)
