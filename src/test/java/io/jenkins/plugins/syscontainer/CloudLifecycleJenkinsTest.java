@@ -12,14 +12,10 @@ import hudson.model.Label;
 import hudson.model.Node;
 import hudson.model.Queue;
 import hudson.tasks.Shell;
-import io.jenkins.plugins.syscontainer.engine.Labels;
-import io.jenkins.plugins.syscontainer.testsupport.DockerTestSupport;
+import io.jenkins.plugins.syscontainer.testsupport.HungServer;
 import io.jenkins.plugins.syscontainer.testsupport.JenkinsDocker;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.htmlunit.html.HtmlForm;
 import org.junit.jupiter.api.Test;
 import org.jvnet.hudson.test.JenkinsRule;
@@ -35,12 +31,6 @@ class CloudLifecycleJenkinsTest {
         System.setProperty(CloudCleanup.class.getName() + ".settleSeconds", "1");
     }
 
-    private static List<String> volumes(String scope) {
-        var v = DockerTestSupport.client().listVolumesCmd().withFilter("label", List.of(Labels.CONTROLLER + "=" + scope))
-                .exec().getVolumes();
-        return v == null ? List.of() : v.stream().map(x -> x.getName()).toList();
-    }
-
     private static SystemContainerAgent idleAgentAfterOneBuild(JenkinsRule r) throws Exception {
         FreeStyleProject p = r.createFreeStyleProject();
         p.setAssignedLabel(Label.get("docker"));
@@ -54,13 +44,23 @@ class CloudLifecycleJenkinsTest {
         throw new AssertionError("the agent with idle retention is gone");
     }
 
-    /** A renamed cloud keeps its id: its running agent still belongs to it and is terminated through it. */
-    @Test
-    void aRenamedCloudKeepsItsAgentsAndTheirContainers(JenkinsRule r) throws Exception {
+    private record Fixture(SystemContainerCloud cloud, String scope) {
+    }
+
+    /** Cloud "ci" whose agents stay 30 minutes after their build (so a test can watch one), and its Docker scope. */
+    private static Fixture cloudWithIdleAgents(JenkinsRule r) throws Exception {
         JenkinsDocker.require();
         SystemContainerCloud cloud = JenkinsDocker.cloud(r.jenkins);
         cloud.getTemplates().get(0).setIdleMinutes(30);
-        String scope = JenkinsDocker.scope(r.jenkins, cloud);
+        return new Fixture(cloud, JenkinsDocker.scope(r.jenkins, cloud));
+    }
+
+    /** A renamed cloud keeps its id: its running agent still belongs to it and is terminated through it. */
+    @Test
+    void aRenamedCloudKeepsItsAgentsAndTheirContainers(JenkinsRule r) throws Exception {
+        Fixture fx = cloudWithIdleAgents(r);
+        SystemContainerCloud cloud = fx.cloud();
+        String scope = fx.scope();
         try {
             SystemContainerAgent agent = idleAgentAfterOneBuild(r);
             HtmlForm form = r.createWebClient().goTo("cloud/ci/configure").getFormByName("config");
@@ -73,7 +73,7 @@ class CloudLifecycleJenkinsTest {
             assertEquals(1, JenkinsDocker.containers(scope).size(), "the rename touched the agent's container");
             agent.terminate();
             JenkinsDocker.awaitNoContainers(scope, Duration.ofSeconds(60));
-            assertFalse(volumes(scope).isEmpty(), "the cache volume is kept for the next agent");
+            assertFalse(JenkinsDocker.volumes(scope).isEmpty(), "the cache volume is kept for the next agent");
         } finally {
             JenkinsDocker.purge(scope);
         }
@@ -82,24 +82,23 @@ class CloudLifecycleJenkinsTest {
     /** Deleting a cloud removes its agents, containers and cache volumes, and nothing of another cloud. */
     @Test
     void deletingACloudRemovesWhatItMadeInDocker(JenkinsRule r) throws Exception {
-        JenkinsDocker.require();
-        SystemContainerCloud cloud = JenkinsDocker.cloud(r.jenkins);
-        cloud.getTemplates().get(0).setIdleMinutes(30);
-        String scope = JenkinsDocker.scope(r.jenkins, cloud);
+        Fixture fx = cloudWithIdleAgents(r);
+        SystemContainerCloud cloud = fx.cloud();
+        String scope = fx.scope();
         try {
             idleAgentAfterOneBuild(r);
             assertEquals(1, JenkinsDocker.containers(scope).size());
-            assertFalse(volumes(scope).isEmpty(), "no cache volume to clean up");
+            assertFalse(JenkinsDocker.volumes(scope).isEmpty(), "no cache volume to clean up");
             r.jenkins.clouds.remove(cloud); // what the cloud page's Delete does
             r.jenkins.save();
             long deadline = System.currentTimeMillis() + 60_000;
-            while ((!JenkinsDocker.containers(scope).isEmpty() || !volumes(scope).isEmpty() || !r.jenkins.getNodes().isEmpty())
+            while ((!JenkinsDocker.containers(scope).isEmpty() || !JenkinsDocker.volumes(scope).isEmpty() || !r.jenkins.getNodes().isEmpty())
                     && System.currentTimeMillis() < deadline) {
                 Thread.sleep(250);
             }
             assertEquals(List.of(), r.jenkins.getNodes(), "the deleted cloud's agent is still there");
             JenkinsDocker.awaitNoContainers(scope, Duration.ofSeconds(1));
-            assertEquals(List.of(), volumes(scope), "the deleted cloud's cache volumes are still there");
+            assertEquals(List.of(), JenkinsDocker.volumes(scope), "the deleted cloud's cache volumes are still there");
             assertFalse(CloudEngines.cloudIds().contains(cloud.getCloudId()), "its engine is still open");
         } finally {
             JenkinsDocker.purge(scope);
@@ -112,25 +111,12 @@ class CloudLifecycleJenkinsTest {
      */
     @Test
     void terminatingAnAgentNeverBlocksTheCaller(JenkinsRule r) throws Exception {
-        JenkinsDocker.require();
-        SystemContainerCloud cloud = JenkinsDocker.cloud(r.jenkins);
-        cloud.getTemplates().get(0).setIdleMinutes(30);
-        String scope = JenkinsDocker.scope(r.jenkins, cloud);
-        List<Socket> held = new CopyOnWriteArrayList<>();
-        try (ServerSocket hung = new ServerSocket(0)) {
-            Thread acceptor = new Thread(() -> {
-                try {
-                    while (true) {
-                        held.add(hung.accept()); // accept, then never answer
-                    }
-                } catch (Exception e) {
-                    // closed
-                }
-            });
-            acceptor.setDaemon(true);
-            acceptor.start();
+        Fixture fx = cloudWithIdleAgents(r);
+        SystemContainerCloud cloud = fx.cloud();
+        String scope = fx.scope();
+        try (HungServer hung = new HungServer()) {
             SystemContainerAgent agent = idleAgentAfterOneBuild(r);
-            DockerHostEntry stuck = new DockerHostEntry("local", "tcp://127.0.0.1:" + hung.getLocalPort());
+            DockerHostEntry stuck = new DockerHostEntry("local", "tcp://127.0.0.1:" + hung.port());
             stuck.setResponseTimeoutSeconds(30);
             cloud.setHosts(List.of(stuck)); // the cloud's engine is now rebuilt against a host that never answers
             long t0 = System.nanoTime();
@@ -146,9 +132,6 @@ class CloudLifecycleJenkinsTest {
             assertTrue(ms < 2_000, "terminate() blocked the queue lock for " + ms + " ms");
             assertNull(r.jenkins.getNode(agent.getNodeName()), "the node is removed at once");
         } finally {
-            for (Socket s : held) {
-                s.close();
-            }
             JenkinsDocker.purge(scope);
         }
     }

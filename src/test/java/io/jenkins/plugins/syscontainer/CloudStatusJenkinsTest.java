@@ -8,8 +8,6 @@ import hudson.model.FreeStyleProject;
 import hudson.model.Label;
 import hudson.model.Result;
 import hudson.tasks.Shell;
-import io.jenkins.plugins.syscontainer.engine.Labels;
-import io.jenkins.plugins.syscontainer.testsupport.DockerTestSupport;
 import io.jenkins.plugins.syscontainer.testsupport.JenkinsDocker;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -44,12 +42,6 @@ class CloudStatusJenkinsTest {
             }
             Thread.sleep(250);
         }
-    }
-
-    private static List<String> volumes(String scope) {
-        var v = DockerTestSupport.client().listVolumesCmd().withFilter("label", List.of(Labels.CONTROLLER + "=" + scope))
-                .exec().getVolumes();
-        return v == null ? List.of() : v.stream().map(x -> x.getName()).toList();
     }
 
     @Test
@@ -106,10 +98,10 @@ class CloudStatusJenkinsTest {
             assertEquals(List.of(), cloud.suspensions().entries(), "the suspension was not lifted");
 
             // Evict the idle cache volume (the broken template's; the docker one is leased by the idle agent).
-            String vol = volumes(scope).stream().filter(v -> v.startsWith("sca-cache-broken-")).findFirst().orElseThrow();
+            String vol = JenkinsDocker.volumes(scope).stream().filter(v -> v.startsWith("sca-cache-broken-")).findFirst().orElseThrow();
             HtmlPage again = wc.goTo("cloud/ci/system-containers/");
             r.submit(again.getFormByName("evict-" + vol));
-            await(() -> !volumes(scope).contains(vol), "the eviction of " + vol);
+            await(() -> !JenkinsDocker.volumes(scope).contains(vol), "the eviction of " + vol);
 
             // Run the reaper now; check the runtime of the host.
             r.submit(wc.goTo("cloud/ci/system-containers/").getFormByName("reapNow"));

@@ -80,25 +80,8 @@ public final class Reaper {
     /** Throw-away volumes whose agent is gone (its release failed, or the controller died before it). */
     private List<String> reapThrowAwayVolumes(ManagedHost host, Set<String> liveAgents, Duration grace, Instant now,
             List<String> errors) {
-        List<String> removed = new ArrayList<>();
-        var vols = host.api().listVolumesCmd().withFilter("label",
-                List.of(Labels.ROLE + "=" + EphemeralVolumes.ROLE, Labels.CONTROLLER + "=" + controllerId)).exec().getVolumes();
-        for (var v : vols == null ? List.<com.github.dockerjava.api.command.InspectVolumeResponse>of() : vols) {
-            Map<String, String> l = v.getLabels() == null ? Map.of() : v.getLabels();
-            if (!controllerId.equals(l.get(Labels.CONTROLLER)) || liveAgents.contains(l.get(Labels.AGENT))
-                    || !olderThan(l.get(Labels.CREATED_AT), 0L, now, grace)) {
-                continue;
-            }
-            try {
-                host.api().removeVolumeCmd(v.getName()).exec();
-                removed.add(v.getName());
-            } catch (NotFoundException e) {
-                removed.add(v.getName());
-            } catch (RuntimeException e) {
-                errors.add("volume " + v.getName() + ": " + e.getMessage()); // still mounted: next pass
-            }
-        }
-        return removed;
+        return removeVolumes(host, List.of(Labels.ROLE + "=" + EphemeralVolumes.ROLE, Labels.CONTROLLER + "=" + controllerId),
+                l -> !liveAgents.contains(l.get(Labels.AGENT)) && olderThan(l.get(Labels.CREATED_AT), 0L, now, grace), errors);
     }
 
     /**
@@ -106,13 +89,21 @@ public final class Reaper {
      * once its containers are gone. A volume still in use is reported, not forced.
      */
     public List<String> removeAllVolumes(ManagedHost host, List<String> errors) {
+        return removeVolumes(host, List.of(Labels.CONTROLLER + "=" + controllerId), l -> true, errors);
+    }
+
+    /**
+     * Removes this controller id's volumes that Docker's label filter finds and {@code remove} accepts (by their
+     * labels); one still mounted is reported in {@code errors} and left for the next pass.
+     */
+    private List<String> removeVolumes(ManagedHost host, List<String> labelFilter,
+            java.util.function.Predicate<Map<String, String>> remove, List<String> errors) {
         List<String> removed = new ArrayList<>();
-        var vols = host.api().listVolumesCmd().withFilter("label", List.of(Labels.CONTROLLER + "=" + controllerId))
-                .exec().getVolumes();
+        var vols = host.api().listVolumesCmd().withFilter("label", labelFilter).exec().getVolumes();
         for (var v : vols == null ? List.<com.github.dockerjava.api.command.InspectVolumeResponse>of() : vols) {
             Map<String, String> l = v.getLabels() == null ? Map.of() : v.getLabels();
-            if (!controllerId.equals(l.get(Labels.CONTROLLER))) {
-                continue;
+            if (!controllerId.equals(l.get(Labels.CONTROLLER)) || !remove.test(l)) {
+                continue; // belt and braces: the filter is the engine's, this check is ours
             }
             try {
                 host.api().removeVolumeCmd(v.getName()).exec();

@@ -6,14 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jenkins.plugins.syscontainer.testsupport.EngineFixture;
+import io.jenkins.plugins.syscontainer.testsupport.HungServer;
 import io.jenkins.plugins.syscontainer.testsupport.MutableClock;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,23 +26,11 @@ class HostFailoverDockerTest {
         try (ServerSocket s = new ServerSocket(0)) {
             deadPort = s.getLocalPort(); // closed again: nothing listens there
         }
-        List<Socket> held = new CopyOnWriteArrayList<>();
-        try (ServerSocket hung = new ServerSocket(0)) {
-            Thread acceptor = new Thread(() -> {
-                try {
-                    while (true) {
-                        held.add(hung.accept()); // accept, then never answer
-                    }
-                } catch (Exception e) {
-                    // closed
-                }
-            });
-            acceptor.setDaemon(true);
-            acceptor.start();
+        try (HungServer hung = new HungServer()) {
             Duration timeout = Duration.ofSeconds(2);
             // Named so that they sort before "local": with equal free slots the scheduler tries them first.
             DockerHost dead = new DockerHost("a-dead", URI.create("tcp://127.0.0.1:" + deadPort), null, timeout, timeout, 20);
-            DockerHost stuck = new DockerHost("b-hung", URI.create("tcp://127.0.0.1:" + hung.getLocalPort()), null,
+            DockerHost stuck = new DockerHost("b-hung", URI.create("tcp://127.0.0.1:" + hung.port()), null,
                     timeout, timeout, 20);
             // The back-off (5 s) must not expire on the wall clock while the healthy host provisions (2-3 s under real
             // Sysbox on a loaded 2-core machine): the engine runs on a clock that stands still unless the test moves it.
@@ -71,10 +58,6 @@ class HostFailoverDockerTest {
                 assertTrue(fx.engine.host("b-hung").health().lastError().contains("HOST_UNAVAILABLE"));
                 clock.advance(Duration.ofSeconds(6));
                 assertTrue(fx.engine.host("a-dead").health().isAvailable(), "the 5 s back-off is over on the engine's clock");
-            }
-        } finally {
-            for (Socket s : held) {
-                s.close();
             }
         }
     }

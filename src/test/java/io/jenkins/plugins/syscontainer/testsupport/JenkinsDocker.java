@@ -61,6 +61,13 @@ public final class JenkinsDocker {
                 .withLabelFilter(Map.of(Labels.CONTROLLER, scope)).exec();
     }
 
+    /** This controller's volumes of a cloud (cache and throw-away). */
+    public static List<String> volumes(String scope) {
+        var v = DockerTestSupport.client().listVolumesCmd().withFilter("label", List.of(Labels.CONTROLLER + "=" + scope))
+                .exec().getVolumes();
+        return v == null ? List.of() : v.stream().map(x -> x.getName()).toList();
+    }
+
     /** Waits (bounded) until the cloud has no container left: terminations run in the background. */
     public static void awaitNoContainers(String scope, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
