@@ -47,10 +47,4 @@ final class PipelineTemplates {
         Map<String, Entry> m = BY_CLOUD.get(cloudId);
         return m == null || label == null ? null : m.get(label);
     }
-
-    /** How many one-off templates a cloud has now (for its page). */
-    static int count(String cloudId) {
-        Map<String, Entry> m = BY_CLOUD.get(cloudId);
-        return m == null ? 0 : m.size();
-    }
 }

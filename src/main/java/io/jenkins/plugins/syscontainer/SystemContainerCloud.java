@@ -193,7 +193,10 @@ public class SystemContainerCloud extends Cloud {
      * Docker call, or a suspension after a failure), or null when it can or no template serves the label.
      */
     String blockedReason(Label label) {
-        TemplateMatch m = match(label);
+        return blockedReason(match(label));
+    }
+
+    private String blockedReason(TemplateMatch m) {
         if (m == null) {
             return null;
         }
@@ -212,13 +215,14 @@ public class SystemContainerCloud extends Cloud {
 
     @Override
     public boolean canProvision(CloudState state) {
-        return match(state.getLabel()) != null && blockedReason(state.getLabel()) == null;
+        TemplateMatch m = match(state.getLabel());
+        return m != null && blockedReason(m) == null;
     }
 
     @Override
     public Collection<PlannedNode> provision(CloudState state, int excessWorkload) {
         TemplateMatch m = match(state.getLabel());
-        if (m == null || blockedReason(state.getLabel()) != null) {
+        if (m == null || blockedReason(m) != null) {
             return List.of(); // a broken or suspended template: QueueGuard tells the queued builds why
         }
         AgentTemplate t = m.template();

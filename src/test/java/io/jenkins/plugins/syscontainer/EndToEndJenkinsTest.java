@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import hudson.model.Computer;
 import hudson.model.FreeStyleBuild;
 import hudson.model.FreeStyleProject;
 import hudson.model.Label;
@@ -165,14 +164,12 @@ class EndToEndJenkinsTest {
         for (int i = 0; i < 5; i++) {
             long queued = System.currentTimeMillis();
             FreeStyleBuild b = r.buildAndAssertSuccess(p);
-            Computer c = b.getBuiltOn() == null ? null : b.getBuiltOn().toComputer();
-            long online = b.getStartTimeInMillis();
-            ms.add(online - queued);
-            assertTrue(c == null || b.getBuiltOnStr().startsWith("sca-docker-"), b.getBuiltOnStr());
+            assertTrue(b.getBuiltOnStr().startsWith("sca-docker-"), "not built on an agent of ours: " + b.getBuiltOnStr());
+            ms.add(b.getStartTimeInMillis() - queued);
             JenkinsDocker.awaitNoContainers(scope, Duration.ofSeconds(60));
         }
         List<Long> sorted = ms.stream().sorted().toList();
         System.out.println("queue-to-build-start ms (warm cache, real Sysbox): " + ms + " median " + sorted.get(sorted.size() / 2));
-        assertEquals(5, ms.size());
+        assertTrue(sorted.get(0) > 0, "a build started before it was queued: " + ms);
     }
 }

@@ -4,12 +4,9 @@ import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.io.Writer;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -18,8 +15,6 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * What Docker cannot record for us, since volume labels are fixed at creation: when each cache volume was last
@@ -33,9 +28,6 @@ import java.util.concurrent.locks.ReentrantLock;
  * the file as last written by anyone.
  */
 public final class CacheLedger {
-    /** One lock per ledger file within this JVM: file locks are per process, so threads must take turns first. */
-    private static final Map<Path, ReentrantLock> IN_PROCESS = new ConcurrentHashMap<>();
-
     private final Path file;
     private final Map<String, Instant> lastUsed = new HashMap<>();
     private final Set<String> quarantined = new HashSet<>();
@@ -84,24 +76,12 @@ public final class CacheLedger {
             change.run();
             return;
         }
-        ReentrantLock local = IN_PROCESS.computeIfAbsent(file, k -> new ReentrantLock());
-        local.lock();
-        try {
-            Path dir = file.getParent();
-            if (dir != null) {
-                Files.createDirectories(dir);
-            }
-            Path lockFile = file.resolveSibling(file.getFileName() + ".lock");
-            try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                    FileLock lock = ch.lock()) {
-                load();
-                change.run();
-                write();
-            }
+        try (ExclusiveFileLock lock = ExclusiveFileLock.acquire(file.resolveSibling(file.getFileName() + ".lock"))) {
+            load();
+            change.run();
+            write();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the cache ledger " + file, e);
-        } finally {
-            local.unlock();
         }
     }
 

@@ -2,6 +2,7 @@ package io.jenkins.plugins.syscontainer.engine.cli;
 
 import io.jenkins.plugins.syscontainer.engine.AgentContainer;
 import io.jenkins.plugins.syscontainer.engine.ContainerExec;
+import io.jenkins.plugins.syscontainer.engine.ExclusiveFileLock;
 import io.jenkins.plugins.syscontainer.engine.ExecStream;
 import io.jenkins.plugins.syscontainer.engine.ImageTransfer;
 import io.jenkins.plugins.syscontainer.engine.ProvisioningEvent;
@@ -32,13 +33,14 @@ final class RunCommand {
             AgentContainer agent;
             // Earlier runs' volumes are in Docker, not in this new process: recover them first, so a run on a cache
             // key reuses its warm volume instead of making another. Concurrent runs take turns until their container
-            // exists (HostLeaseLock), so none leases a volume another is about to mount.
-            try (HostLeaseLock lock = HostLeaseLock.acquire(EngineCli.stateFile(a, ".lease.lock"))) {
+            // exists (a lock file per controller id), so none leases a volume another is about to mount and --max-volumes
+            // holds. Runs on other machines against the same Docker host are not covered: they need ids of their own.
+            try (ExclusiveFileLock lock = ExclusiveFileLock.acquire(EngineCli.stateFile(a, ".lease.lock"))) {
                 engine.recover();
                 agent = engine.provision(req, e -> {
                     progress.onEvent(e);
                     if (e.step() == ProvisioningEvent.Step.CREATED || e.step() == ProvisioningEvent.Step.FAILED) {
-                        lock.release();
+                        lock.close(); // the container exists: the next run may recover and lease
                     }
                 });
             }

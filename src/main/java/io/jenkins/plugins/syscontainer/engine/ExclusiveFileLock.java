@@ -1,5 +1,6 @@
-package io.jenkins.plugins.syscontainer.engine.cli;
+package io.jenkins.plugins.syscontainer.engine;
 
+import edu.umd.cs.findbugs.annotations.SuppressFBWarnings;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -11,13 +12,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Makes concurrent {@code run}s with one controller id on this machine take turns from "recover the pools from
- * Docker" to "the container is created": each then sees the volumes the others made and the containers that use
- * them, so a cache volume is never handed to two agents and {@code --max-volumes} holds. Held for a fraction of a
- * second per run (the ready wait and the command run outside it). Runs on other machines against the same Docker
- * host are not covered: give them controller ids of their own.
+ * An exclusive lock on a file, between processes and between the threads of this one (a file lock belongs to the
+ * process, so threads take turns on an in-process lock first). Released once, by {@link #close}, on the thread that
+ * took it.
  */
-final class HostLeaseLock implements AutoCloseable {
+public final class ExclusiveFileLock implements AutoCloseable {
     private static final Map<Path, ReentrantLock> IN_PROCESS = new ConcurrentHashMap<>();
 
     private final ReentrantLock local;
@@ -25,15 +24,15 @@ final class HostLeaseLock implements AutoCloseable {
     private final FileLock lock;
     private boolean released;
 
-    private HostLeaseLock(ReentrantLock local, FileChannel channel, FileLock lock) {
+    private ExclusiveFileLock(ReentrantLock local, FileChannel channel, FileLock lock) {
         this.local = local;
         this.channel = channel;
         this.lock = lock;
     }
 
-    @edu.umd.cs.findbugs.annotations.SuppressFBWarnings(value = "UL_UNRELEASED_LOCK",
-            justification = "held on purpose past this method; released by release() or close()")
-    static HostLeaseLock acquire(Path file) throws IOException {
+    /** Waits for the lock on {@code file}, creating it and its directory if needed. */
+    @SuppressFBWarnings(value = "UL_UNRELEASED_LOCK", justification = "held on purpose past this method until close()")
+    public static ExclusiveFileLock acquire(Path file) throws IOException {
         Path f = file.toAbsolutePath().normalize();
         Path dir = f.getParent();
         if (dir != null) {
@@ -44,7 +43,7 @@ final class HostLeaseLock implements AutoCloseable {
         FileChannel ch = null;
         try {
             ch = FileChannel.open(f, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            return new HostLeaseLock(local, ch, ch.lock());
+            return new ExclusiveFileLock(local, ch, ch.lock());
         } catch (IOException | RuntimeException e) {
             if (ch != null) {
                 ch.close();
@@ -54,8 +53,9 @@ final class HostLeaseLock implements AutoCloseable {
         }
     }
 
-    /** Lets the next run go; safe to call more than once and from the thread that took it only. */
-    synchronized void release() {
+    /** Lets the next holder go; later calls do nothing. */
+    @Override
+    public synchronized void close() {
         if (released) {
             return;
         }
@@ -68,10 +68,5 @@ final class HostLeaseLock implements AutoCloseable {
         } finally {
             local.unlock();
         }
-    }
-
-    @Override
-    public void close() {
-        release();
     }
 }
