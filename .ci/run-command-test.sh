@@ -185,4 +185,5 @@ left=$(docker ps -aq --filter "label=$controller_label=$instance")
 [ -z "$left" ] || fail "containers of this Jenkins left: $left"
 after=$(docker ps -aq --filter "label=$controller_label" | wc -l)
 say "stopped $((t_stopped - t_sig)) s after SIG$sig: run.sh exited $rc, port $port closed, no java process of the clone, Jenkins logged 'Jenkins stopped'; containers of this Jenkins: 0 (all plugin containers on the engine: $before before, $after after)"
+grep -E '^(run\.sh|mvn-here):' "$work/run.log" | sed 's/^/  | /'
 say "timings: run.sh start to Jenkins up $((t_up - t_start)) s; sample build $((t_built - t_build)) s; stop $((t_stopped - t_sig)) s; whole test $(( $(date +%s) - t0 )) s"
