@@ -3,6 +3,10 @@ package io.jenkins.plugins.syscontainer;
 import hudson.model.Describable;
 import hudson.model.Label;
 import hudson.model.Node;
+import hudson.model.labels.LabelAtom;
+import hudson.slaves.ComputerLauncher;
+import io.jenkins.plugins.syscontainer.agent.AttachLauncher;
+import io.jenkins.plugins.syscontainer.agent.InboundWebSocketLauncher;
 import io.jenkins.plugins.syscontainer.engine.AgentIdentity;
 import io.jenkins.plugins.syscontainer.engine.CacheSettings;
 import io.jenkins.plugins.syscontainer.engine.ImageSource;
@@ -26,6 +30,7 @@ public class AgentTemplate implements Describable<AgentTemplate>, java.io.Serial
     public static final String PULL_IF_MISSING = "ifMissing";
     public static final String PULL_ALWAYS = "always";
     public static final String PULL_NEVER = "never";
+    public static final int DEFAULT_STANDBY_MAX_AGE_MINUTES = 60;
 
     private final String name;
     private String labelString = "";
@@ -59,6 +64,22 @@ public class AgentTemplate implements Describable<AgentTemplate>, java.io.Serial
     private int launchTimeoutSeconds = AttachLauncher.DEFAULT_TIMEOUT_SECONDS;
     private int instanceCap;
     private int numExecutors = 1;
+    /** Agents kept started, connected and idle ahead of demand (0: none). */
+    private int standbyAgents;
+    /** A standby agent older than this is replaced, so the images in its cache do not go stale. */
+    private int standbyMaxAgeMinutes = DEFAULT_STANDBY_MAX_AGE_MINUTES;
+
+    /**
+     * What is worked out once from the settings (the problem found without any lookup, the parsed labels), and
+     * forgotten whenever a setting changes: the queue asks for it on every pass, for every queued item.
+     */
+    private transient volatile Derived derived;
+
+    private record Derived(String problem) {
+    }
+
+    /** The parsed labels (its label string and its name), worked out once per change of the settings. */
+    private transient volatile java.util.Set<LabelAtom> labels;
 
     @DataBoundConstructor
     public AgentTemplate(String name) {
@@ -134,7 +155,33 @@ public class AgentTemplate implements Describable<AgentTemplate>, java.io.Serial
         if (pidsLimit <= 0) {
             pidsLimit = SystemContainerSpec.DEFAULT_PIDS_LIMIT;
         }
+        if (standbyMaxAgeMinutes <= 0) {
+            standbyMaxAgeMinutes = DEFAULT_STANDBY_MAX_AGE_MINUTES;
+        }
+        changed();
         return this;
+    }
+
+    /** A setting changed: what was worked out from the settings is worked out again when next asked. */
+    private void changed() {
+        derived = null;
+        labels = null;
+    }
+
+    private Derived derived() {
+        Derived d = derived;
+        if (d == null) {
+            String problem;
+            try {
+                checkSettings();
+                problem = null;
+            } catch (IllegalArgumentException e) {
+                problem = e.getMessage();
+            }
+            d = new Derived(problem);
+            derived = d;
+        }
+        return d;
     }
 
     /** The engine's view of this template, after the same checks as the form; throws naming the bad field. */
@@ -164,7 +211,10 @@ public class AgentTemplate implements Describable<AgentTemplate>, java.io.Serial
                 .withKeepQuarantined(keepQuarantined);
     }
 
-    /** Where the image comes from when the host lacks it; resolves the registry credentials (throws naming the field). */
+    /**
+     * Where the image comes from when the host lacks it; resolves the registry credentials (throws naming the field).
+     * A credentials look-up: called on the provisioning thread only, never on Jenkins' queue or provisioning paths.
+     */
     public ImageSource toImageSource() {
         require("pullPolicy", TemplateValidation.pullPolicy(pullPolicy));
         ImageSource.PullPolicy policy = switch (pullPolicy) {
@@ -177,22 +227,33 @@ public class AgentTemplate implements Describable<AgentTemplate>, java.io.Serial
         return new ImageSource(policy, auth, null);
     }
 
+    /** The engine's request for one agent; resolves registry credentials (see {@link #toImageSource}). */
     public ProvisionRequest toRequest(AgentIdentity identity) {
-        require("cacheKey", TemplateValidation.cacheKey(cacheKey));
-        require("launchMethod", TemplateValidation.launchMethod(launchMethod));
-        require("readyTimeoutSeconds", TemplateValidation.seconds(readyTimeoutSeconds, 5, 1800));
+        checkSettings();
         return new ProvisionRequest(identity, toSpec(), getEffectiveCacheKey(), toCacheSettings(),
                 Duration.ofSeconds(readyTimeoutSeconds), toImageSource());
     }
 
-    /** Why this template cannot become an engine request (naming the field), or null; makes no Docker call. */
-    String problem() {
-        try {
-            toRequest(new AgentIdentity("check", "check", name, "check"));
-            return null;
-        } catch (IllegalArgumentException e) {
-            return e.getMessage();
-        }
+    /** Every check of {@link #toRequest} that needs no look-up; throws naming the field. */
+    private void checkSettings() {
+        require("cacheKey", TemplateValidation.cacheKey(cacheKey));
+        require("launchMethod", TemplateValidation.launchMethod(launchMethod));
+        require("readyTimeoutSeconds", TemplateValidation.seconds(readyTimeoutSeconds, 5, 1800));
+        require("launchTimeoutSeconds", TemplateValidation.seconds(launchTimeoutSeconds, 10, 1800));
+        require("pullPolicy", TemplateValidation.pullPolicy(pullPolicy));
+        require("standbyAgents", TemplateValidation.range(standbyAgents, 0, 100));
+        require("standbyMaxAgeMinutes", TemplateValidation.range(standbyMaxAgeMinutes, 1, 7 * 24 * 60));
+        toSpec();
+        toCacheSettings();
+    }
+
+    /**
+     * Why this template cannot become an engine request (naming the field), or null. Worked out once per change of
+     * the settings, with no Docker call and no credentials look-up (a missing credential is found when an agent is
+     * provisioned); cheap enough for every queue pass.
+     */
+    public String problem() {
+        return derived().problem();
     }
 
     private static void require(String field, String problem) {
@@ -214,7 +275,12 @@ public class AgentTemplate implements Describable<AgentTemplate>, java.io.Serial
         if (label == null) {
             return mode == Node.Mode.NORMAL;
         }
-        return label.matches(Label.parse(labelString + " " + name));
+        java.util.Set<LabelAtom> l = labels;
+        if (l == null) {
+            l = Label.parse(labelString + " " + name);
+            labels = l;
+        }
+        return label.matches(l);
     }
 
     public String getName() {
@@ -228,6 +294,7 @@ public class AgentTemplate implements Describable<AgentTemplate>, java.io.Serial
     @DataBoundSetter
     public void setLabelString(String v) {
         labelString = v == null ? "" : v.trim();
+        changed();
     }
 
     public Node.Mode getMode() {
@@ -237,6 +304,7 @@ public class AgentTemplate implements Describable<AgentTemplate>, java.io.Serial
     @DataBoundSetter
     public void setMode(Node.Mode v) {
         mode = v == null ? Node.Mode.EXCLUSIVE : v;
+        changed();
     }
 
     public String getImage() {
@@ -246,6 +314,7 @@ public class AgentTemplate implements Describable<AgentTemplate>, java.io.Serial
     @DataBoundSetter
     public void setImage(String v) {
         image = v == null || v.isBlank() ? DEFAULT_IMAGE : v.trim();
+        changed();
     }
 
     public String getRuntime() {
@@ -255,6 +324,7 @@ public class AgentTemplate implements Describable<AgentTemplate>, java.io.Serial
     @DataBoundSetter
     public void setRuntime(String v) {
         runtime = v == null || v.isBlank() ? SystemContainerSpec.DEFAULT_RUNTIME : v.trim();
+        changed();
     }
 
     public double getCpus() {
@@ -264,6 +334,7 @@ public class AgentTemplate implements Describable<AgentTemplate>, java.io.Serial
     @DataBoundSetter
     public void setCpus(double v) {
         cpus = v;
+        changed();
     }
 
     public long getMemoryMb() {
@@ -273,6 +344,7 @@ public class AgentTemplate implements Describable<AgentTemplate>, java.io.Serial
     @DataBoundSetter
     public void setMemoryMb(long v) {
         memoryMb = v;
+        changed();
     }
 
     public long getPidsLimit() {
@@ -282,6 +354,7 @@ public class AgentTemplate implements Describable<AgentTemplate>, java.io.Serial
     @DataBoundSetter
     public void setPidsLimit(long v) {
         pidsLimit = v;
+        changed();
     }
 
     public String getEnv() {
@@ -291,6 +364,7 @@ public class AgentTemplate implements Describable<AgentTemplate>, java.io.Serial
     @DataBoundSetter
     public void setEnv(String v) {
         env = v == null ? "" : v;
+        changed();
     }
 
     public String getRemoteFs() {
@@ -300,6 +374,7 @@ public class AgentTemplate implements Describable<AgentTemplate>, java.io.Serial
     @DataBoundSetter
     public void setRemoteFs(String v) {
         remoteFs = v == null || v.isBlank() ? DEFAULT_REMOTE_FS : v.trim();
+        changed();
     }
 
     public String getCacheKey() {
@@ -308,7 +383,8 @@ public class AgentTemplate implements Describable<AgentTemplate>, java.io.Serial
 
     @DataBoundSetter
     public void setCacheKey(String v) {
-        cacheKey = v == null || v.isBlank() ? null : v.trim(); // an empty form field means "the template's name"
+        cacheKey = v == null || v.isBlank() ? null : v.strip(); // an empty form field means "the template's name"
+        changed();
     }
 
     public int getCacheMaxVolumes() {
@@ -318,6 +394,7 @@ public class AgentTemplate implements Describable<AgentTemplate>, java.io.Serial
     @DataBoundSetter
     public void setCacheMaxVolumes(int v) {
         cacheMaxVolumes = v;
+        changed();
     }
 
     public String getPreloadImages() {
@@ -327,6 +404,7 @@ public class AgentTemplate implements Describable<AgentTemplate>, java.io.Serial
     @DataBoundSetter
     public void setPreloadImages(String v) {
         preloadImages = v == null ? "" : v;
+        changed();
     }
 
     public int getIdleMinutes() {
@@ -336,6 +414,7 @@ public class AgentTemplate implements Describable<AgentTemplate>, java.io.Serial
     @DataBoundSetter
     public void setIdleMinutes(int v) {
         idleMinutes = Math.max(0, v);
+        changed();
     }
 
     public int getReadyTimeoutSeconds() {
@@ -345,6 +424,7 @@ public class AgentTemplate implements Describable<AgentTemplate>, java.io.Serial
     @DataBoundSetter
     public void setReadyTimeoutSeconds(int v) {
         readyTimeoutSeconds = v;
+        changed();
     }
 
     public int getLaunchTimeoutSeconds() {
@@ -354,6 +434,7 @@ public class AgentTemplate implements Describable<AgentTemplate>, java.io.Serial
     @DataBoundSetter
     public void setLaunchTimeoutSeconds(int v) {
         launchTimeoutSeconds = v;
+        changed();
     }
 
     public int getInstanceCap() {
@@ -363,6 +444,7 @@ public class AgentTemplate implements Describable<AgentTemplate>, java.io.Serial
     @DataBoundSetter
     public void setInstanceCap(int v) {
         instanceCap = Math.max(0, v);
+        changed();
     }
 
     public int getNumExecutors() {
@@ -372,6 +454,7 @@ public class AgentTemplate implements Describable<AgentTemplate>, java.io.Serial
     @DataBoundSetter
     public void setNumExecutors(int v) {
         numExecutors = Math.max(1, v);
+        changed();
     }
 
     public int getCacheIdleDays() {
@@ -381,6 +464,7 @@ public class AgentTemplate implements Describable<AgentTemplate>, java.io.Serial
     @DataBoundSetter
     public void setCacheIdleDays(int v) {
         cacheIdleDays = v;
+        changed();
     }
 
     public String getGoldenVolume() {
@@ -390,6 +474,7 @@ public class AgentTemplate implements Describable<AgentTemplate>, java.io.Serial
     @DataBoundSetter
     public void setGoldenVolume(String v) {
         goldenVolume = v == null ? "" : v.trim();
+        changed();
     }
 
     public boolean isKeepQuarantined() {
@@ -399,6 +484,7 @@ public class AgentTemplate implements Describable<AgentTemplate>, java.io.Serial
     @DataBoundSetter
     public void setKeepQuarantined(boolean v) {
         keepQuarantined = v;
+        changed();
     }
 
     public String getLaunchMethod() {
@@ -408,6 +494,7 @@ public class AgentTemplate implements Describable<AgentTemplate>, java.io.Serial
     @DataBoundSetter
     public void setLaunchMethod(String v) {
         launchMethod = v == null || v.isBlank() ? LAUNCH_ATTACH : v.trim();
+        changed();
     }
 
     public String getPullPolicy() {
@@ -417,6 +504,7 @@ public class AgentTemplate implements Describable<AgentTemplate>, java.io.Serial
     @DataBoundSetter
     public void setPullPolicy(String v) {
         pullPolicy = v == null || v.isBlank() ? PULL_IF_MISSING : v.trim();
+        changed();
     }
 
     public String getRegistryCredentialsId() {
@@ -426,6 +514,7 @@ public class AgentTemplate implements Describable<AgentTemplate>, java.io.Serial
     @DataBoundSetter
     public void setRegistryCredentialsId(String v) {
         registryCredentialsId = v == null ? "" : v.trim();
+        changed();
     }
 
     public String getPipelineImages() {
@@ -435,6 +524,7 @@ public class AgentTemplate implements Describable<AgentTemplate>, java.io.Serial
     @DataBoundSetter
     public void setPipelineImages(String v) {
         pipelineImages = v == null ? "" : v.strip();
+        changed();
     }
 
     public boolean isAllowInPipelines() {
@@ -444,10 +534,31 @@ public class AgentTemplate implements Describable<AgentTemplate>, java.io.Serial
     @DataBoundSetter
     public void setAllowInPipelines(boolean v) {
         allowInPipelines = v;
+        changed();
+    }
+
+    public int getStandbyAgents() {
+        return standbyAgents;
+    }
+
+    @DataBoundSetter
+    public void setStandbyAgents(int v) {
+        standbyAgents = v;
+        changed();
+    }
+
+    public int getStandbyMaxAgeMinutes() {
+        return standbyMaxAgeMinutes;
+    }
+
+    @DataBoundSetter
+    public void setStandbyMaxAgeMinutes(int v) {
+        standbyMaxAgeMinutes = v;
+        changed();
     }
 
     /** The launcher for a new agent of this template on the given cloud (its URL matters to inbound agents only). */
-    hudson.slaves.ComputerLauncher newLauncher(String controllerUrl) {
+    public ComputerLauncher newLauncher(String controllerUrl) {
         return LAUNCH_INBOUND_WEBSOCKET.equals(launchMethod)
                 ? new InboundWebSocketLauncher(controllerUrl, launchTimeoutSeconds)
                 : new AttachLauncher(launchTimeoutSeconds);

@@ -42,10 +42,10 @@ public final class AgentTemplateDescriptor extends Descriptor<AgentTemplate> {
         return m;
     }
 
-    static ListBoxModel pullPolicies(boolean withDefault) {
+    public static ListBoxModel pullPolicies(boolean withDefault) {
         ListBoxModel m = new ListBoxModel();
         if (withDefault) {
-            m.add(Messages.Step_AsTheTemplateSays(), "");
+            m.add(Messages.AgentTemplate_AsTheTemplateSays(), "");
         }
         m.add(Messages.AgentTemplate_PullIfMissing(), AgentTemplate.PULL_IF_MISSING);
         m.add(Messages.AgentTemplate_PullAlways(), AgentTemplate.PULL_ALWAYS);
@@ -53,10 +53,10 @@ public final class AgentTemplateDescriptor extends Descriptor<AgentTemplate> {
         return m;
     }
 
-    static ListBoxModel launchMethods(boolean withDefault) {
+    public static ListBoxModel launchMethods(boolean withDefault) {
         ListBoxModel m = new ListBoxModel();
         if (withDefault) {
-            m.add(Messages.Step_AsTheTemplateSays(), "");
+            m.add(Messages.AgentTemplate_AsTheTemplateSays(), "");
         }
         m.add(Messages.AgentTemplate_LaunchAttach(), AgentTemplate.LAUNCH_ATTACH);
         m.add(Messages.AgentTemplate_LaunchInbound(), AgentTemplate.LAUNCH_INBOUND_WEBSOCKET);

@@ -10,9 +10,12 @@ import hudson.model.Descriptor;
 import hudson.security.ACL;
 import hudson.util.FormValidation;
 import hudson.util.ListBoxModel;
-import io.jenkins.plugins.syscontainer.engine.HostProbe;
-import io.jenkins.plugins.syscontainer.engine.SystemContainerEngine;
-import io.jenkins.plugins.syscontainer.engine.DockerHost;
+import io.jenkins.plugins.syscontainer.engine.ProbeResult;
+import io.jenkins.plugins.syscontainer.engine.SecurityPolicy;
+import io.jenkins.plugins.syscontainer.engine.SystemContainerSpec;
+import io.jenkins.plugins.syscontainer.engine.docker.DockerBackend;
+import io.jenkins.plugins.syscontainer.engine.docker.DockerHost;
+import io.jenkins.plugins.syscontainer.provisioning.CloudEngines;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -60,12 +63,12 @@ public class DockerHostEntry implements Describable<DockerHostEntry> {
     }
 
     /** Null when the name is usable (it labels the host's containers and shows in messages), otherwise why not. */
-    static String nameProblem(String name) {
+    public static String nameProblem(String name) {
         return name != null && name.matches("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,39}") ? null : Messages.DockerHostEntry_BadName();
     }
 
     /** Null when the endpoint is usable, otherwise why not. */
-    static String uriProblem(String uri) {
+    public static String uriProblem(String uri) {
         if (uri == null || uri.isBlank()) {
             return "is empty";
         }
@@ -83,8 +86,26 @@ public class DockerHostEntry implements Describable<DockerHostEntry> {
         }
     }
 
+    /**
+     * Probes this host with an engine of its own (a probe scope: nothing of a cloud's is touched), which it closes
+     * again. Looks up the TLS credential and talks to the host: not for request threads or locks.
+     */
+    static ProbeResult probe(DockerHostEntry entry, SecurityPolicy policy, SystemContainerSpec spec, Duration timeout)
+            throws InterruptedException, java.io.IOException {
+        try (DockerBackend engine = new DockerBackend(CloudEngines.get().scope("probe"),
+                List.of(entry.toDockerHost(entry.resolveTls())), policy)) {
+            return engine.probe(entry.getName(), spec, timeout);
+        }
+    }
+
+    /** Every setting the host's engine is built from (the credential by id: no look-up). */
+    String fingerprint() {
+        return name + "=" + uri + "/" + credentialsId + "/" + maxAgents + "/" + connectTimeoutSeconds + "/"
+                + responseTimeoutSeconds;
+    }
+
     /** The engine's view of this host; TLS material comes from the credential (resolved by the caller). */
-    DockerHost toDockerHost(DockerHost.TlsMaterial tls) {
+    public DockerHost toDockerHost(DockerHost.TlsMaterial tls) {
         String problem = uriProblem(uri);
         if (problem != null) {
             throw new IllegalArgumentException("Docker host '" + name + "': field 'uri' " + problem);
@@ -94,7 +115,7 @@ public class DockerHostEntry implements Describable<DockerHostEntry> {
     }
 
     /** The TLS material of the credential, or null when none is configured. */
-    DockerHost.TlsMaterial resolveTls() {
+    public DockerHost.TlsMaterial resolveTls() {
         if (credentialsId == null || credentialsId.isBlank()) {
             return null;
         }
@@ -203,13 +224,10 @@ public class DockerHostEntry implements Describable<DockerHostEntry> {
             Jenkins.get().checkPermission(Jenkins.ADMINISTER);
             DockerHostEntry entry = new DockerHostEntry(name == null || name.isBlank() ? "test" : name.trim(), uri);
             entry.setCredentialsId(credentialsId);
-            try (SystemContainerEngine engine = new SystemContainerEngine(Jenkins.get().getLegacyInstanceId() + ".probe",
-                    List.of(entry.toDockerHost(entry.resolveTls())),
-                    io.jenkins.plugins.syscontainer.engine.SecurityPolicy.defaultPolicy())) {
+            try {
                 // The host's check, not a template's: it starts the default agent image (help-testConnection says so).
-                String img = AgentTemplate.DEFAULT_IMAGE;
-                HostProbe.Report r = HostProbe.probe(engine, entry.getName(),
-                        io.jenkins.plugins.syscontainer.engine.SystemContainerSpec.builder(img).build(), Duration.ofSeconds(60));
+                ProbeResult r = probe(entry, SecurityPolicy.defaultPolicy(),
+                        SystemContainerSpec.builder(AgentTemplate.DEFAULT_IMAGE).build(), Duration.ofSeconds(60));
                 return ProbeReport.toFormValidation(r);
             } catch (IllegalArgumentException | java.io.IOException e) {
                 return FormValidation.error(e.getMessage());

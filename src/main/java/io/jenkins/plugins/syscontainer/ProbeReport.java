@@ -1,16 +1,16 @@
 package io.jenkins.plugins.syscontainer;
 
 import hudson.util.FormValidation;
-import io.jenkins.plugins.syscontainer.engine.HostProbe;
+import io.jenkins.plugins.syscontainer.engine.ProbeResult;
 
 /** The host probe's checks as one form message: failures first, and a loud warning when the runtime is not Sysbox. */
-final class ProbeReport {
+public final class ProbeReport {
     private ProbeReport() {
     }
 
-    static String text(HostProbe.Report r) {
+    public static String text(ProbeResult r) {
         StringBuilder sb = new StringBuilder();
-        for (HostProbe.Check c : r.checks()) {
+        for (ProbeResult.Check c : r.checks()) {
             sb.append(switch (c.status()) {
                 case PASS -> "✔ ";
                 case WARN -> "⚠ ";
@@ -20,13 +20,12 @@ final class ProbeReport {
         return sb.toString().strip();
     }
 
-    static FormValidation toFormValidation(HostProbe.Report r) {
+    static FormValidation toFormValidation(ProbeResult r) {
         String text = text(r);
         if (r.ok()) {
             return FormValidation.ok(text);
         }
-        boolean notSysbox = text.contains("not isolated");
-        return notSysbox ? FormValidation.error(Messages.DockerHostEntry_NotIsolated() + "\n" + text)
+        return r.notIsolated() ? FormValidation.error(Messages.DockerHostEntry_NotIsolated() + "\n" + text)
                 : FormValidation.error(text);
     }
 }

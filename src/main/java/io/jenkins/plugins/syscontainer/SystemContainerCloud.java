@@ -7,16 +7,33 @@ import hudson.model.Label;
 import hudson.slaves.Cloud;
 import hudson.slaves.NodeProvisioner.PlannedNode;
 import hudson.util.FormValidation;
-import io.jenkins.plugins.syscontainer.engine.DockerHost;
+import io.jenkins.plugins.syscontainer.agent.InboundWebSocketLauncher;
+import io.jenkins.plugins.syscontainer.agent.SystemContainerAgent;
+import io.jenkins.plugins.syscontainer.engine.AgentBackend;
 import io.jenkins.plugins.syscontainer.engine.FailureKind;
-import io.jenkins.plugins.syscontainer.engine.SystemContainerEngine;
+import io.jenkins.plugins.syscontainer.engine.HostStatus;
+import io.jenkins.plugins.syscontainer.engine.ProbeResult;
+import io.jenkins.plugins.syscontainer.engine.SecurityPolicy;
+import io.jenkins.plugins.syscontainer.engine.SystemContainerSpec;
+import io.jenkins.plugins.syscontainer.engine.cache.CacheLedger;
+import io.jenkins.plugins.syscontainer.engine.docker.DockerBackend;
+import io.jenkins.plugins.syscontainer.engine.docker.DockerHost;
+import io.jenkins.plugins.syscontainer.provisioning.AgentFactory;
+import io.jenkins.plugins.syscontainer.provisioning.CloudActivity;
+import io.jenkins.plugins.syscontainer.provisioning.CloudEngines;
+import io.jenkins.plugins.syscontainer.provisioning.ProvisioningCloud;
+import io.jenkins.plugins.syscontainer.provisioning.ProvisioningPlan;
+import io.jenkins.plugins.syscontainer.provisioning.TemplateSuspensions;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import java.util.logging.Logger;
 import jenkins.model.Jenkins;
 import net.sf.json.JSONObject;
@@ -29,15 +46,17 @@ import org.kohsuke.stapler.verb.POST;
 
 /**
  * The cloud that provisions Sysbox system containers as Jenkins agents. {@link #provision} decides from live state how
- * many agents to start and returns futures that do the work on a thread of their own. It makes no Docker call: the
- * engine's recovery of state from Docker (on first use, or after a change of hosts) runs in the background, and until
- * it is done provisioning waits for the next pass.
+ * many agents to start and returns futures that do the work on a thread of their own. It makes no Docker call and no
+ * credentials look-up: the engine's recovery of state from Docker (on first use, or after a change of hosts) runs in
+ * the background, and until it is done provisioning waits for the next pass. {@link #canProvision} only says whether a
+ * template serves the label (core caches that answer); whether a template can provision now is asked in
+ * {@link #provision} and told to waiting builds by the queue guard.
  *
  * <p>Everything this cloud creates in Docker is labelled with its {@link #getCloudId() id}, not its name: the id is
  * kept when the cloud is renamed, so its containers, cache volumes and agents stay its own; a cloud that is deleted
- * has them removed ({@link CloudCleanup}).
+ * has them removed (the cleanup room).
  */
-public class SystemContainerCloud extends Cloud {
+public class SystemContainerCloud extends Cloud implements ProvisioningCloud {
     private static final Logger LOG = Logger.getLogger(SystemContainerCloud.class.getName());
 
     /** Scopes this cloud's Docker objects; its name when it was created, kept across renames. */
@@ -54,11 +73,24 @@ public class SystemContainerCloud extends Cloud {
      * configuration makes a new one, so a fixed template is tried again at once.
      */
     private transient volatile TemplateSuspensions suspensions;
+    /** The backend's recipe, worked out once per cloud object (a save makes a new one): no look-up on hot paths. */
+    private transient volatile BackendRecipe recipe;
 
     @DataBoundConstructor
     public SystemContainerCloud(String name) {
         super(name);
-        this.cloudId = name;
+        this.cloudId = defaultId(name);
+    }
+
+    /** The id a new cloud gets: its name when that is usable in file and volume names, else a safe form of it. */
+    public static String defaultId(String name) {
+        if (name != null && TemplateValidation.NAME.matcher(name).matches()) {
+            return name;
+        }
+        String safe = String.valueOf(name).replaceAll("[^a-zA-Z0-9_.-]", "-").replaceAll("^[^a-zA-Z0-9]+", "");
+        safe = safe.isEmpty() ? "cloud" : safe.substring(0, Math.min(24, safe.length()));
+        return safe + "-" + UUID.nameUUIDFromBytes(String.valueOf(name).getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .toString().substring(0, 8);
     }
 
     /** Fields added after a configuration was saved come back null from XStream: give them their defaults. */
@@ -107,40 +139,86 @@ public class SystemContainerCloud extends Cloud {
         return s;
     }
 
+    /** This cloud's suspended templates, for its page. */
+    public List<TemplateSuspensions.Entry> getSuspensions() {
+        return suspensions().entries();
+    }
+
+    /** Lifts a template's suspension now (the administrator fixed what failed); true when there was one. */
+    public boolean liftSuspension(String template) {
+        return suspensions().clear(template);
+    }
+
     /** This cloud's engine, built from the configuration on first use and shared until the hosts change; may wait. */
-    SystemContainerEngine engine() {
-        return CloudEngines.get(cloudId, engineConfig());
+    public AgentBackend engine() {
+        return CloudEngines.get().get(this);
     }
 
-    /** Starts the engine's recovery in the background if it is not built yet (after a start or a save); never waits. */
-    void warmUp() {
+    /** The engine if it is built and has recovered its state, else null: never waits. */
+    public AgentBackend engineIfReady() {
         try {
-            CloudEngines.ifReady(cloudId, engineConfig());
+            return CloudEngines.get().ifReady(this);
         } catch (RuntimeException e) {
-            LOG.fine(() -> "cloud " + name + ": engine not started: " + e.getMessage());
+            LOG.fine(() -> "cloud " + name + ": engine not ready: " + e.getMessage());
+            return null;
         }
     }
 
-    CloudEngines.Config engineConfig() {
-        List<DockerHost> hs = new ArrayList<>();
-        for (DockerHostEntry h : hosts) {
-            hs.add(h.toDockerHost(h.resolveTls()));
-        }
-        Jenkins j = Jenkins.get();
-        return new CloudEngines.Config(scope(cloudId), hs, getRuntimeSet(),
-                j.getRootDir().toPath().resolve("system-container-agents").resolve(cloudId + ".ledger"));
+    @Override
+    public String cloudId() {
+        return cloudId;
+    }
+
+    @Override
+    public String displayName() {
+        return name;
     }
 
     /**
-     * The engine's controller id for a cloud: the controller's instance id plus the cloud's id, so that two clouds of
-     * one controller never adopt, reap or evict each other's containers and cache volumes.
+     * Built from the hosts' settings (credentials by id: a credential whose content changes is read again when the
+     * cloud is saved or Jenkins restarts), the runtime allowlist and the scope. A changed fingerprint builds a new
+     * backend, which takes over the old one's cache leases.
      */
-    static String scope(String cloudId) {
-        return Jenkins.get().getLegacyInstanceId() + "." + cloudId;
+    @Override
+    public BackendRecipe backendRecipe() {
+        BackendRecipe r = recipe;
+        if (r == null) {
+            String scope = CloudEngines.get().scope(cloudId);
+            Set<String> runtimes = getRuntimeSet();
+            List<DockerHostEntry> hs = List.copyOf(hosts);
+            StringBuilder fp = new StringBuilder(scope).append('|').append(runtimes);
+            for (DockerHostEntry h : hs) {
+                fp.append('|').append(h.fingerprint());
+            }
+            java.nio.file.Path ledger = Jenkins.get().getRootDir().toPath().resolve("system-container-agents")
+                    .resolve(ledgerFileName(cloudId));
+            r = new BackendRecipe(fp.toString(), previous -> {
+                List<DockerHost> dockerHosts = new ArrayList<>();
+                for (DockerHostEntry h : hs) {
+                    dockerHosts.add(h.toDockerHost(h.resolveTls()));
+                }
+                return new DockerBackend(scope, dockerHosts, new SecurityPolicy(runtimes), new CacheLedger(ledger),
+                        Clock.systemUTC(), null, previous instanceof DockerBackend d ? d.cachePool() : null);
+            });
+            recipe = r;
+        }
+        return r;
     }
 
-    /** The cloud with this id (or, for agents saved before clouds had ids, this name), or null. */
-    static SystemContainerCloud byId(String cloudId) {
+    /** The cache ledger's file name for a cloud id: the id itself when it is a safe name, else a digest of it. */
+    public static String ledgerFileName(String cloudId) {
+        return (TemplateValidation.NAME.matcher(cloudId).matches() ? cloudId
+                : "cloud-" + UUID.nameUUIDFromBytes(cloudId.getBytes(java.nio.charset.StandardCharsets.UTF_8))) + ".ledger";
+    }
+
+    /** The runtime check of one of this cloud's hosts (see {@link DockerHostEntry#probe}). */
+    public ProbeResult probeHost(DockerHostEntry entry, SystemContainerSpec spec, Duration timeout)
+            throws InterruptedException, java.io.IOException {
+        return DockerHostEntry.probe(entry, new SecurityPolicy(getRuntimeSet()), spec, timeout);
+    }
+
+    /** The cloud with this id, or null. */
+    public static SystemContainerCloud byId(String cloudId) {
         for (Cloud c : Jenkins.get().clouds) {
             if (c instanceof SystemContainerCloud s && s.cloudId.equals(cloudId)) {
                 return s;
@@ -155,7 +233,7 @@ public class SystemContainerCloud extends Cloud {
                 Jenkins.get().getRootUrl());
     }
 
-    AgentTemplate template(String templateName) {
+    public AgentTemplate template(String templateName) {
         for (AgentTemplate t : templates) {
             if (t.getName().equals(templateName)) {
                 return t;
@@ -171,7 +249,7 @@ public class SystemContainerCloud extends Cloud {
      */
     TemplateMatch match(Label label) {
         if (label != null) {
-            PipelineTemplates.Entry e = PipelineTemplates.forLabel(cloudId, label.getName());
+            PipelineTemplates.Entry e = PipelineTemplates.get().forLabel(cloudId, label.getName());
             if (e != null) {
                 return new TemplateMatch(e.template(), label.getName(), e);
             }
@@ -188,11 +266,17 @@ public class SystemContainerCloud extends Cloud {
     record TemplateMatch(AgentTemplate template, String stepLabel, PipelineTemplates.Entry step) {
     }
 
+    @Override
+    public boolean serves(Label label) {
+        return match(label) != null;
+    }
+
     /**
      * Why the template that serves this label cannot provision now (a problem in its settings, found without any
      * Docker call, or a suspension after a failure), or null when it can or no template serves the label.
      */
-    String blockedReason(Label label) {
+    @Override
+    public String blockedReason(Label label) {
         return blockedReason(match(label));
     }
 
@@ -203,58 +287,79 @@ public class SystemContainerCloud extends Cloud {
         AgentTemplate t = m.template();
         String problem = t.problem();
         if (problem != null) {
-            return Messages.QueueGuard_Broken(t.getName(), name, problem);
+            return Messages.Template_Broken(t.getName(), name, problem);
         }
         if (m.step() != null) {
-            String failure = PipelineTemplates.failure(m.stepLabel());
-            return failure == null ? null : Messages.QueueGuard_Broken(t.getName(), name, failure);
+            String failure = PipelineTemplates.get().failure(m.stepLabel());
+            return failure == null ? null : Messages.Template_Broken(t.getName(), name, failure);
         }
         TemplateSuspensions.Suspension s = suspensions().suspension(t.getName());
-        return s == null ? null : Messages.QueueGuard_Suspended(t.getName(), name, s.until(), s.reason());
+        return s == null ? null : Messages.Template_Suspended(t.getName(), name, s.until(), s.reason());
+    }
+
+    @Override
+    public String waitingReason(Label label) {
+        TemplateMatch m = match(label);
+        AgentBackend backend = m == null ? null : engineIfReady();
+        if (backend == null) {
+            return null;
+        }
+        List<HostStatus> hs = backend.hosts();
+        if (hs.isEmpty() || hs.stream().anyMatch(h -> h.available() && h.recovered())) {
+            return null;
+        }
+        Instant now = Instant.now();
+        List<String> parts = new ArrayList<>();
+        for (HostStatus h : hs) {
+            parts.add(Messages.SystemContainerCloud_HostDown(h.name(), h.downSince() == null ? "?" : h.downSince().truncatedTo(
+                    java.time.temporal.ChronoUnit.SECONDS), h.failures(), h.retryAt() == null ? "now"
+                    : Math.max(0, Duration.between(now, h.retryAt()).toSeconds()) + " s",
+                    h.lastError() == null ? (h.recovered() ? "-" : "not recovered yet") : h.lastError()));
+        }
+        return Messages.SystemContainerCloud_AllHostsDown(name, String.join("; ", parts));
     }
 
     @Override
     public boolean canProvision(CloudState state) {
-        TemplateMatch m = match(state.getLabel());
-        return m != null && blockedReason(m) == null;
+        return serves(state.getLabel());
     }
 
     @Override
     public Collection<PlannedNode> provision(CloudState state, int excessWorkload) {
         TemplateMatch m = match(state.getLabel());
         if (m == null || blockedReason(m) != null) {
-            return List.of(); // a broken or suspended template: QueueGuard tells the queued builds why
+            return List.of(); // a broken or suspended template: the queue guard tells the queued builds why
         }
         AgentTemplate t = m.template();
-        SystemContainerEngine engine;
-        try {
-            engine = CloudEngines.ifReady(cloudId, engineConfig());
-        } catch (RuntimeException e) {
-            LOG.warning("cloud " + name + " cannot provision: " + e.getMessage());
-            return List.of();
-        }
-        if (engine == null) {
+        AgentBackend backend = engineIfReady();
+        if (backend == null) {
             LOG.fine(() -> "cloud " + name + ": the engine is still recovering its state; provisioning on the next pass");
             return List.of();
         }
+        CloudActivity activity = CloudEngines.get().activity(cloudId);
         List<SystemContainerAgent> ours = SystemContainerAgent.all(cloudId);
         // A step's one-off template counts against the administrator's template it narrows (same name).
         int templateLive = (int) ours.stream().filter(a -> a.getTemplateName().equals(t.getName())).count()
-                + AgentFactory.inFlight(cloudId, t.getName());
-        int cloudLive = ours.size() + AgentFactory.inFlight(cloudId, null);
-        int free = engine.plan(t.getEffectiveCacheKey()).candidates().stream().mapToInt(h -> h.freeSlots()).sum();
+                + activity.inFlight(t.getName());
+        int cloudLive = ours.size() + activity.inFlight(null);
+        // Agents planned but not yet on a host hold no slot in the backend yet: they take from the free ones.
+        int free = backend.freeSlots(t.getEffectiveCacheKey()) - activity.unplaced();
         int n = ProvisioningPlan.agentsToStart(excessWorkload, t.getNumExecutors(), cloudLive, maxAgents, templateLive,
                 t.getInstanceCap(), free);
         List<PlannedNode> planned = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            planned.add(AgentFactory.plan(this, m, engine, state.getLabel()));
+            planned.add(AgentFactory.plan(this, backend, new TemplateRecipe(this, m), state.getLabel()));
         }
         return planned;
     }
 
-    /** Records a provisioning failure of one of the administrator's templates; true when it suspended the template. */
-    boolean recordFailure(String templateName, FailureKind kind, String reason) {
-        return suspensions().onFailure(templateName, kind, reason);
+    /**
+     * Records a provisioning failure of one of the administrator's templates: kept for the cloud's page and logged,
+     * and the template suspended when the failure says it cannot work; true when it suspended the template.
+     */
+    public boolean recordFailure(String templateName, FailureKind kind, String message) {
+        CloudEngines.get().activity(cloudId).failed(templateName, kind, message);
+        return suspensions().onFailure(templateName, kind, message);
     }
 
     public String getCloudId() {
@@ -263,11 +368,16 @@ public class SystemContainerCloud extends Cloud {
 
     /**
      * For configuration as code: a cloud defined anew with the same id keeps what the old definition made in Docker.
-     * Without it, the id is the cloud's name when it was created.
+     * Without it, the id is the cloud's name when it was created. It names files and Docker labels, so it must be a
+     * plain name (the template name's rules).
      */
     @DataBoundSetter
     public void setCloudId(String v) {
-        cloudId = v == null || v.isBlank() ? name : v.trim();
+        if (v != null && !v.isBlank() && !TemplateValidation.NAME.matcher(v.trim()).matches()) {
+            throw new IllegalArgumentException("field 'cloudId': '" + v + "' " + TemplateValidation.name(v.trim()));
+        }
+        cloudId = v == null || v.isBlank() ? defaultId(name) : v.trim();
+        recipe = null;
     }
 
     public List<DockerHostEntry> getHosts() {
@@ -277,6 +387,7 @@ public class SystemContainerCloud extends Cloud {
     @DataBoundSetter
     public void setHosts(List<DockerHostEntry> v) {
         hosts = v == null ? new ArrayList<>() : new ArrayList<>(v);
+        recipe = null;
     }
 
     public List<AgentTemplate> getTemplates() {
@@ -304,9 +415,10 @@ public class SystemContainerCloud extends Cloud {
     @DataBoundSetter
     public void setAllowedRuntimes(String v) {
         allowedRuntimes = v == null || v.isBlank() ? "sysbox-runc" : v.trim();
+        recipe = null;
     }
 
-    Set<String> getRuntimeSet() {
+    public Set<String> getRuntimeSet() {
         return new LinkedHashSet<>(List.of(allowedRuntimes.trim().split("[\\s,]+")));
     }
 
@@ -328,13 +440,18 @@ public class SystemContainerCloud extends Cloud {
         jenkinsUrl = v == null ? "" : v.trim();
     }
 
+    /** The cloud's id now: a copied cloud gets one of its own (cleanup room). */
+    public void changeCloudId(String v) {
+        setCloudId(v);
+    }
+
     /** For the cloud's page: the templates suspended now, with why and until when. */
     public List<String> getSuspensionLines() {
         List<String> out = new ArrayList<>();
         for (AgentTemplate t : templates) {
             TemplateSuspensions.Suspension s = suspensions().suspension(t.getName());
             if (s != null) {
-                out.add(Messages.QueueGuard_Suspended(t.getName(), name, s.until(), s.reason()));
+                out.add(Messages.Template_Suspended(t.getName(), name, s.until(), s.reason()));
             }
         }
         return out;
@@ -346,7 +463,7 @@ public class SystemContainerCloud extends Cloud {
         for (AgentTemplate t : templates) {
             String p = t.problem();
             if (p != null) {
-                out.add(Messages.QueueGuard_Broken(t.getName(), name, p));
+                out.add(Messages.Template_Broken(t.getName(), name, p));
             }
         }
         return out;

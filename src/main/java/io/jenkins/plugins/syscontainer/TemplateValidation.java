@@ -1,6 +1,7 @@
 package io.jenkins.plugins.syscontainer;
 
 import io.jenkins.plugins.syscontainer.engine.ImageReference;
+import io.jenkins.plugins.syscontainer.engine.SecurityPolicy;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +13,7 @@ import java.util.regex.Pattern;
  * Each method returns null when the value is fine, otherwise the problem in words.
  */
 public final class TemplateValidation {
-    static final Pattern NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,40}");
+    public static final Pattern NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,40}");
     static final Pattern CACHE_KEY = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}");
 
     private TemplateValidation() {
@@ -33,7 +34,8 @@ public final class TemplateValidation {
     }
 
     public static String cpus(double v) {
-        return v > 0 && v <= 256 ? null : "must be more than 0 and at most 256";
+        return v >= SecurityPolicy.MIN_CPUS && v <= SecurityPolicy.MAX_CPUS ? null
+                : "must be at least " + SecurityPolicy.MIN_CPUS + " (below it Docker sets no CPU limit at all) and at most 256";
     }
 
     public static String pidsLimit(long v) {
@@ -41,9 +43,9 @@ public final class TemplateValidation {
     }
 
     public static String cacheKey(String v) {
-        return v == null || v.isBlank() || CACHE_KEY.matcher(v.trim()).matches() ? null
-                : "must be 1-64 letters, digits, '_', '.' or '-' (it is part of volume names); empty: the template name;"
-                        + " 'none': no cache";
+        return v == null || v.isBlank() || CACHE_KEY.matcher(v.strip()).matches() ? null
+                : "must be 1-64 letters, digits, '_', '.' or '-' (it is part of volume names; no control characters);"
+                        + " empty: the template name; 'none': no cache";
     }
 
     public static String seconds(long v, long min, long max) {

@@ -9,6 +9,7 @@ import hudson.model.User;
 import hudson.security.ACL;
 import hudson.security.ACLContext;
 import hudson.util.FormValidation;
+import io.jenkins.plugins.syscontainer.engine.docker.DockerHost;
 import java.util.List;
 import jenkins.model.Jenkins;
 import org.junit.jupiter.api.Test;
@@ -16,6 +17,9 @@ import org.jvnet.hudson.test.JenkinsRule;
 import org.jvnet.hudson.test.MockAuthorizationStrategy;
 import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
 import org.springframework.security.access.AccessDeniedException;
+
+
+
 
 /** The cloud's configuration page keeps every field; the template form checks tell good values from bad ones. */
 @WithJenkins
@@ -109,9 +113,9 @@ class CloudConfigJenkinsTest {
         assertEquals(List.of("old", "", "sysbox-runc", 10), List.of(c.getCloudId(), c.getJenkinsUrl(), c.getAllowedRuntimes(),
                 c.getReaperGraceMinutes()), "the cloud's id is its name, as the scope was before ids");
         DockerHostEntry h = c.getHosts().get(0);
-        assertEquals(List.of(io.jenkins.plugins.syscontainer.engine.DockerHost.DEFAULT_MAX_AGENTS, 100,
-                (int) io.jenkins.plugins.syscontainer.engine.DockerHost.DEFAULT_CONNECT_TIMEOUT.toSeconds(),
-                (int) io.jenkins.plugins.syscontainer.engine.DockerHost.DEFAULT_RESPONSE_TIMEOUT.toSeconds()),
+        assertEquals(List.of(io.jenkins.plugins.syscontainer.engine.docker.DockerHost.DEFAULT_MAX_AGENTS, 100,
+                (int) io.jenkins.plugins.syscontainer.engine.docker.DockerHost.DEFAULT_CONNECT_TIMEOUT.toSeconds(),
+                (int) io.jenkins.plugins.syscontainer.engine.docker.DockerHost.DEFAULT_RESPONSE_TIMEOUT.toSeconds()),
                 List.of(h.getMaxAgents(), h.getCacheBudgetGb(), h.getConnectTimeoutSeconds(), h.getResponseTimeoutSeconds()));
         AgentTemplate t = c.getTemplates().get(0);
         assertEquals(List.of(Node.Mode.EXCLUSIVE, AgentTemplate.PULL_IF_MISSING, "", AgentTemplate.LAUNCH_ATTACH, 7, "", "",

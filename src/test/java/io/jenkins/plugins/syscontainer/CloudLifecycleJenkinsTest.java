@@ -12,6 +12,9 @@ import hudson.model.Label;
 import hudson.model.Node;
 import hudson.model.Queue;
 import hudson.tasks.Shell;
+import io.jenkins.plugins.syscontainer.agent.SystemContainerAgent;
+import io.jenkins.plugins.syscontainer.cleanup.CloudCleanup;
+import io.jenkins.plugins.syscontainer.provisioning.CloudEngines;
 import io.jenkins.plugins.syscontainer.testsupport.HungServer;
 import io.jenkins.plugins.syscontainer.testsupport.JenkinsDocker;
 import java.time.Duration;
@@ -20,6 +23,9 @@ import org.htmlunit.html.HtmlForm;
 import org.junit.jupiter.api.Test;
 import org.jvnet.hudson.test.JenkinsRule;
 import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
+
+
+
 
 /**
  * What happens to the agents, containers and cache volumes of a cloud when it is renamed, re-saved or deleted, and
@@ -68,7 +74,7 @@ class CloudLifecycleJenkinsTest {
             r.submit(form);
             SystemContainerCloud renamed = (SystemContainerCloud) r.jenkins.getCloud("renamed");
             assertNotNull(renamed);
-            assertSame(renamed, agent.cloud(), "the agent lost its cloud with the rename");
+            assertSame(renamed, SystemContainerCloud.byId(agent.getCloudId()), "the agent lost its cloud with the rename");
             assertEquals("renamed", agent.getCloudName());
             assertEquals(1, JenkinsDocker.containers(scope).size(), "the rename touched the agent's container");
             agent.terminate();
@@ -99,7 +105,7 @@ class CloudLifecycleJenkinsTest {
             assertEquals(List.of(), r.jenkins.getNodes(), "the deleted cloud's agent is still there");
             JenkinsDocker.awaitNoContainers(scope, Duration.ofSeconds(1));
             assertEquals(List.of(), JenkinsDocker.volumes(scope), "the deleted cloud's cache volumes are still there");
-            assertFalse(CloudEngines.cloudIds().contains(cloud.getCloudId()), "its engine is still open");
+            assertFalse(CloudEngines.get().cloudIds().contains(cloud.getCloudId()), "its engine is still open");
         } finally {
             JenkinsDocker.purge(scope);
         }

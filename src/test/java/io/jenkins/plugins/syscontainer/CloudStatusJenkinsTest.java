@@ -8,6 +8,10 @@ import hudson.model.FreeStyleProject;
 import hudson.model.Label;
 import hudson.model.Result;
 import hudson.tasks.Shell;
+import io.jenkins.plugins.syscontainer.architecture.ProjectRoot;
+import io.jenkins.plugins.syscontainer.engine.FailureKind;
+import io.jenkins.plugins.syscontainer.provisioning.CloudActivity;
+import io.jenkins.plugins.syscontainer.provisioning.CloudEngines;
 import io.jenkins.plugins.syscontainer.testsupport.JenkinsDocker;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -27,6 +31,9 @@ import org.junit.jupiter.api.Test;
 import org.jvnet.hudson.test.JenkinsRule;
 import org.jvnet.hudson.test.MockAuthorizationStrategy;
 import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
+
+
+
 
 /**
  * The cloud's status page in a real Jenkins against real Docker: what it shows after real builds, a suspension and a
@@ -71,7 +78,7 @@ class CloudStatusJenkinsTest {
             JenkinsRule.WebClient wc = r.createWebClient();
             r.submit(wc.goTo("cloud/ci/system-containers/").getFormByName("checkRuntime-local"));
             await(() -> {
-                CloudStatus.RuntimeCheck c = CloudStatus.runtime(cloud.getCloudId(), "local");
+                CloudActivity.RuntimeCheck c = CloudEngines.get().activity(cloud.getCloudId()).runtimeCheck("local");
                 return c != null && !c.running();
             }, "the runtime check");
             HtmlPage page = wc.goTo("cloud/ci/system-containers/");
@@ -105,7 +112,7 @@ class CloudStatusJenkinsTest {
 
             // Run the reaper now; check the runtime of the host.
             r.submit(wc.goTo("cloud/ci/system-containers/").getFormByName("reapNow"));
-            await(() -> String.valueOf(CloudStatus.lastAction(cloud.getCloudId())).contains("reaper pass done"), "the reaper");
+            await(() -> String.valueOf(CloudEngines.get().activity(cloud.getCloudId()).lastAction()).contains("reaper pass done"), "the reaper");
             String after = wc.goTo("cloud/ci/system-containers/").asNormalizedText();
             assertFalse(after.contains("Template broken is suspended"), after);
         } finally {

@@ -22,6 +22,9 @@ import org.junit.jupiter.api.Test;
 import org.jvnet.hudson.test.JenkinsRule;
 import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
 
+
+
+
 /** What an administrator does in the browser (HtmlUnit, with Jenkins' own JavaScript), checked against what is saved. */
 @WithJenkins
 class CloudUiJenkinsTest {
@@ -143,7 +146,7 @@ class CloudUiJenkinsTest {
         String globals = wc.goTo("job/p/pipeline-syntax/globals").asNormalizedText();
         assertTrue(globals.contains("systemContainerAgent"), globals);
         assertTrue(globals.contains("runs the block on a fresh system container agent"), globals);
-        String config = wc.goTo("descriptorByName/io.jenkins.plugins.syscontainer.SystemContainerTemplateStep/help")
+        String config = wc.goTo("descriptorByName/io.jenkins.plugins.syscontainer.pipeline.SystemContainerTemplateStep/help")
                 .getWebResponse().getContentAsString();
         assertTrue(config.contains("SYSTEM_CONTAINER_LABEL"), config);
     }

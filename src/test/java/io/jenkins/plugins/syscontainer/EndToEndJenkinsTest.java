@@ -10,6 +10,8 @@ import hudson.model.Label;
 import hudson.model.Node;
 import hudson.model.Result;
 import hudson.tasks.Shell;
+import io.jenkins.plugins.syscontainer.agent.SystemContainerAgent;
+import io.jenkins.plugins.syscontainer.testsupport.DockerTestSupport;
 import io.jenkins.plugins.syscontainer.testsupport.JenkinsDocker;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,6 +26,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.jvnet.hudson.test.JenkinsRule;
 import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
+
+
+
 
 /**
  * What users do, end to end: a real Jenkins 2.555.3, the local Docker engine, agents under the real Sysbox. Each test

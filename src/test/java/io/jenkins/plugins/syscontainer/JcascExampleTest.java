@@ -3,6 +3,7 @@ package io.jenkins.plugins.syscontainer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jenkins.plugins.syscontainer.architecture.ProjectRoot;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Method;
 import java.nio.file.Files;
@@ -16,6 +17,9 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
+
+
+
 
 /**
  * The JCasC example in the docs uses only properties that exist: every key under {@code systemContainer}, a host or a

@@ -14,6 +14,9 @@ import org.junit.jupiter.api.Test;
 import org.jvnet.hudson.test.JenkinsRule;
 import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
 
+
+
+
 /** The {@code systemContainerAgent} step in a real pipeline: refusals before any provisioning, and a real agent. */
 @WithJenkins
 class PipelineStepJenkinsTest {

@@ -16,6 +16,7 @@ public final class HostHealth {
     private int failures;
     private Instant retryAt = Instant.MIN;
     private String lastError;
+    private Instant downSince;
 
     public HostHealth(Clock clock) {
         this.clock = clock;
@@ -26,6 +27,9 @@ public final class HostHealth {
     }
 
     public synchronized void markFailure(String reason) {
+        if (failures == 0) {
+            downSince = clock.instant();
+        }
         failures++;
         Duration backoff = FIRST_BACKOFF.multipliedBy(1L << Math.min(failures - 1, 16));
         if (backoff.compareTo(MAX_BACKOFF) > 0) {
@@ -39,6 +43,12 @@ public final class HostHealth {
         failures = 0;
         retryAt = Instant.MIN;
         lastError = null;
+        downSince = null;
+    }
+
+    /** When the current run of failures began, or null when the last call succeeded. */
+    public synchronized Instant downSince() {
+        return downSince;
     }
 
     public synchronized int consecutiveFailures() {

@@ -25,14 +25,12 @@ public final class InboundAgentStart {
         }
     }
 
-    private final ManagedHost host;
-    private final String containerId;
+    private final AgentChannel channel;
     private final String user;
     private final Paths paths;
 
-    public InboundAgentStart(ManagedHost host, String containerId, String user, Paths paths) {
-        this.host = host;
-        this.containerId = containerId;
+    public InboundAgentStart(AgentChannel channel, String user, Paths paths) {
+        this.channel = channel;
         this.user = user;
         this.paths = paths;
     }
@@ -60,13 +58,12 @@ public final class InboundAgentStart {
 
     /** Writes the secret file (mode 0600, owned by the agent user) and starts {@code command} detached. */
     public void start(List<String> command, String secret, Duration timeout) throws InterruptedException {
-        ContainerExec exec = new ContainerExec(host.api());
-        exec.putFile(containerId, paths.argsFile(), secretArgs(secret), "0600", user, timeout);
+        channel.putFile(paths.argsFile(), secretArgs(secret), "0600", user, timeout);
         List<String> wrapped = new ArrayList<>(List.of("sh", "-c",
                 "log=$1; pidf=$2; shift 2; echo $$ > \"$pidf\"; exec \"$@\" >>\"$log\" 2>&1",
                 "inbound-agent", paths.log(), paths.pidFile()));
         wrapped.addAll(command);
-        exec.startDetached(containerId, wrapped, user, timeout);
+        channel.startDetached(wrapped, user, timeout);
     }
 
     /**
@@ -78,20 +75,20 @@ public final class InboundAgentStart {
                 + "if [ -n \"$p\" ] && tr '\\0' ' ' < /proc/$p/cmdline 2>/dev/null | grep -qF \"$3\"; then "
                 + "kill $p; for i in 1 2 3 4 5 6 7 8 9 10; do [ -d /proc/$p ] || break; sleep 0.2; done; "
                 + "[ -d /proc/$p ] && kill -9 $p; fi; rm -f \"$1\" \"$2\"";
-        new ContainerExec(host.api()).run(containerId, List.of("sh", "-c", script, "stop-agent", paths.pidFile(),
-                paths.argsFile(), paths.jar()), user, null, timeout);
+        channel.run(List.of("sh", "-c", script, "stop-agent", paths.pidFile(), paths.argsFile(), paths.jar()), user,
+                (byte[]) null, timeout);
     }
 
     /** Removes the secret file once the agent has connected (it has read its arguments by then). */
     public void removeSecret(Duration timeout) throws InterruptedException {
-        new ContainerExec(host.api()).run(containerId, List.of("rm", "-f", paths.argsFile()), user, null, timeout);
+        channel.run(List.of("rm", "-f", paths.argsFile()), user, (byte[]) null, timeout);
     }
 
     /** The last lines of the agent process's output, for a failed launch's log. */
     public String logTail(int lines, Duration timeout) {
         try {
-            ContainerExec.Result r = new ContainerExec(host.api()).run(containerId,
-                    List.of("tail", "-n", String.valueOf(lines), paths.log()), user, null, timeout);
+            ExecResult r = channel.run(List.of("tail", "-n", String.valueOf(lines), paths.log()), user, (byte[]) null,
+                    timeout);
             return r.ok() ? r.stdout() : "(no agent log: " + r.stderr().strip() + ")";
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

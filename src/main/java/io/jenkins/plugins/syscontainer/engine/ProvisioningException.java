@@ -22,4 +22,9 @@ public class ProvisioningException extends Exception {
     public String getMessage() {
         return "[" + kind + "] " + super.getMessage();
     }
+
+    /** The message without the kind in front. */
+    public String getRawMessage() {
+        return super.getMessage();
+    }
 }

@@ -1,8 +1,5 @@
 package io.jenkins.plugins.syscontainer.engine;
 
-import com.github.dockerjava.api.model.HostConfig;
-import com.github.dockerjava.api.model.Mount;
-import com.github.dockerjava.api.model.MountType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,15 +10,17 @@ import java.util.regex.Pattern;
  * The one gate between a template and Docker. {@link #check} refuses, by field, everything that would give a build
  * power over the host: privileged mode, host namespaces, bind mounts of host paths (docker.sock, the host's
  * /var/lib/docker), --volumes-from, devices, added capabilities, custom security options and runtimes outside the
- * administrator's allowlist; and it rejects malformed values. {@link #verify} checks the final Docker request again,
- * so no code path can create a container the policy would refuse.
+ * administrator's allowlist; and it rejects malformed values. Each backend checks its final request again (Docker:
+ * {@code HostConfigPolicy}), so no code path can create a container the policy would refuse.
  */
 public final class SecurityPolicy {
     public static final String CACHE_MOUNT_POINT = "/var/lib/docker";
-    static final double MAX_CPUS = 256;
-    static final long MIN_MEMORY = 256L << 20;
+    /** Docker's smallest CPU quota: below it the runtime sets no CFS quota at all, i.e. no limit. */
+    public static final double MIN_CPUS = 0.01;
+    public static final double MAX_CPUS = 256;
+    public static final long MIN_MEMORY = 256L << 20;
     static final long MAX_MEMORY = 1L << 40;
-    static final long MIN_PIDS = 256;
+    public static final long MIN_PIDS = 256;
     static final long MAX_PIDS = 4_194_304;
     /** Env names that would carry the agent's secret; the launcher passes it through exec stdin instead. */
     static final Set<String> SECRET_ENV = Set.of("JENKINS_SECRET", "JENKINS_AGENT_SECRET");
@@ -65,8 +64,9 @@ public final class SecurityPolicy {
             v.add(new Violation("runtime", spec.runtime(), "not in the allowed runtimes " + allowedRuntimes
                     + " (an administrator sets the allowlist in the cloud configuration)"));
         }
-        if (!(spec.cpus() > 0 && spec.cpus() <= MAX_CPUS)) {
-            v.add(new Violation("cpus", String.valueOf(spec.cpus()), "must be more than 0 and at most " + (int) MAX_CPUS));
+        if (!(spec.cpus() >= MIN_CPUS && spec.cpus() <= MAX_CPUS)) {
+            v.add(new Violation("cpus", String.valueOf(spec.cpus()), "must be at least " + MIN_CPUS + " (below it Docker"
+                    + " sets no CPU limit at all) and at most " + (int) MAX_CPUS));
         }
         if (spec.memoryBytes() < MIN_MEMORY || spec.memoryBytes() > MAX_MEMORY) {
             v.add(new Violation("memory", spec.memoryBytes() + " bytes",
@@ -160,64 +160,5 @@ public final class SecurityPolicy {
             throw new ProvisioningException(FailureKind.BAD_TEMPLATE, "the container spec was refused: "
                     + String.join("; ", v.stream().map(Violation::toString).toList()));
         }
-    }
-
-    /**
-     * Last check of the Docker request itself, right before it is sent: whatever built it, a request that is
-     * privileged, uses host namespaces, binds host paths, adds devices or capabilities, or names a runtime outside
-     * the allowlist never reaches Docker.
-     */
-    public void verify(HostConfig hc) throws ProvisioningException {
-        List<String> bad = new ArrayList<>();
-        if (Boolean.TRUE.equals(hc.getPrivileged())) {
-            bad.add("privileged");
-        }
-        if (!allowedRuntimes.contains(hc.getRuntime())) {
-            bad.add("runtime " + hc.getRuntime());
-        }
-        if (notEmpty(hc.getPidMode()) || notEmpty(hc.getIpcMode()) || notEmpty(hc.getUtSMode())
-                || notEmpty(hc.getUsernsMode())) {
-            bad.add("namespace mode");
-        }
-        String network = hc.getNetworkMode();
-        if (network != null && (network.equals("host") || network.startsWith("container:"))) {
-            bad.add("network mode " + network);
-        }
-        var binds = hc.getBinds();
-        if (binds != null && binds.length > 0) {
-            bad.add("binds");
-        }
-        var volumesFrom = hc.getVolumesFrom();
-        if (volumesFrom != null && volumesFrom.length > 0) {
-            bad.add("volumes-from");
-        }
-        var devices = hc.getDevices();
-        if (devices != null && devices.length > 0) {
-            bad.add("devices");
-        }
-        var capAdd = hc.getCapAdd();
-        if (capAdd != null && capAdd.length > 0) {
-            bad.add("cap-add");
-        }
-        var securityOpts = hc.getSecurityOpts();
-        if (securityOpts != null && !securityOpts.isEmpty()) {
-            bad.add("security options");
-        }
-        var mounts = hc.getMounts();
-        if (mounts != null) {
-            for (Mount m : mounts) {
-                if (m.getType() != MountType.VOLUME && m.getType() != MountType.TMPFS) {
-                    bad.add("mount of type " + m.getType() + " at " + m.getTarget());
-                }
-            }
-        }
-        if (!bad.isEmpty()) {
-            throw new ProvisioningException(FailureKind.BAD_TEMPLATE, "refusing to create a container with "
-                    + String.join(", ", bad));
-        }
-    }
-
-    private static boolean notEmpty(String s) {
-        return s != null && !s.isEmpty();
     }
 }

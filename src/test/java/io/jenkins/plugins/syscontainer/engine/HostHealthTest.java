@@ -9,6 +9,9 @@ import io.jenkins.plugins.syscontainer.testsupport.MutableClock;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
+
+
+
 class HostHealthTest {
     @Test
     void backoffDoublesUpToFiveMinutesAndRecoversByItself() {

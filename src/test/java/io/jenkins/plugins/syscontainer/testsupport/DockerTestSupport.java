@@ -2,8 +2,8 @@ package io.jenkins.plugins.syscontainer.testsupport;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.NotFoundException;
-import io.jenkins.plugins.syscontainer.engine.DockerClients;
-import io.jenkins.plugins.syscontainer.engine.DockerHost;
+import io.jenkins.plugins.syscontainer.engine.docker.DockerClients;
+import io.jenkins.plugins.syscontainer.engine.docker.DockerHost;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 

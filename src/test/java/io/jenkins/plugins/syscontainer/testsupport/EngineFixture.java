@@ -3,12 +3,13 @@ package io.jenkins.plugins.syscontainer.testsupport;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.Container;
 import io.jenkins.plugins.syscontainer.engine.AgentIdentity;
-import io.jenkins.plugins.syscontainer.engine.DockerHost;
 import io.jenkins.plugins.syscontainer.engine.Labels;
 import io.jenkins.plugins.syscontainer.engine.ProvisionRequest;
 import io.jenkins.plugins.syscontainer.engine.SecurityPolicy;
-import io.jenkins.plugins.syscontainer.engine.SystemContainerEngine;
 import io.jenkins.plugins.syscontainer.engine.SystemContainerSpec;
+import io.jenkins.plugins.syscontainer.engine.docker.DockerBackend;
+import io.jenkins.plugins.syscontainer.engine.docker.DockerHost;
+import io.jenkins.plugins.syscontainer.engine.docker.ImageTransfer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class EngineFixture implements AutoCloseable {
     public final String controllerId = "test-" + UUID.randomUUID().toString().substring(0, 8);
     public final DockerClient docker;
-    public final SystemContainerEngine engine;
+    public final DockerBackend engine;
     private final AtomicInteger seq = new AtomicInteger();
 
     public EngineFixture() {
@@ -37,7 +38,7 @@ public final class EngineFixture implements AutoCloseable {
     public EngineFixture(List<DockerHost> hosts, java.time.Clock clock) {
         docker = DockerTestSupport.client();
         DockerTestSupport.requireImage(DockerTestSupport.AGENT_IMAGE);
-        engine = new SystemContainerEngine(controllerId, hosts, SecurityPolicy.defaultPolicy(), null, clock, null);
+        engine = new DockerBackend(controllerId, hosts, SecurityPolicy.defaultPolicy(), null, clock, null);
     }
 
     public static SystemContainerSpec.Builder agentSpec() {
@@ -62,7 +63,7 @@ public final class EngineFixture implements AutoCloseable {
     /** Copies the tiny test image into a container's inner Docker. */
     public static void loadTinyImage(DockerClient docker, String containerId) throws Exception {
         DockerTestSupport.requireImage(DockerTestSupport.TINY_IMAGE);
-        var r = io.jenkins.plugins.syscontainer.engine.ImageTransfer.copyFromHost(docker, containerId,
+        var r = io.jenkins.plugins.syscontainer.engine.docker.ImageTransfer.copyFromHost(docker, containerId,
                 DockerTestSupport.TINY_IMAGE, Duration.ofSeconds(60));
         if (!r.ok()) {
             throw new AssertionError("docker load in the agent failed: " + r);

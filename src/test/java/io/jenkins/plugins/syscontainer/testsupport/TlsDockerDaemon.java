@@ -1,8 +1,8 @@
 package io.jenkins.plugins.syscontainer.testsupport;
 
 import com.github.dockerjava.api.DockerClient;
-import io.jenkins.plugins.syscontainer.engine.DockerClients;
-import io.jenkins.plugins.syscontainer.engine.DockerHost;
+import io.jenkins.plugins.syscontainer.engine.docker.DockerClients;
+import io.jenkins.plugins.syscontainer.engine.docker.DockerHost;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,6 +1,6 @@
 package io.jenkins.plugins.syscontainer.bench;
 
-import io.jenkins.plugins.syscontainer.engine.AgentContainer;
+import io.jenkins.plugins.syscontainer.engine.DockerAgent;
 import io.jenkins.plugins.syscontainer.engine.AgentIdentity;
 import io.jenkins.plugins.syscontainer.engine.CacheLedger;
 import io.jenkins.plugins.syscontainer.engine.CacheSettings;
@@ -11,7 +11,7 @@ import io.jenkins.plugins.syscontainer.engine.ImageTransfer;
 import io.jenkins.plugins.syscontainer.engine.ProvisionRequest;
 import io.jenkins.plugins.syscontainer.engine.ProvisioningEvent;
 import io.jenkins.plugins.syscontainer.engine.SecurityPolicy;
-import io.jenkins.plugins.syscontainer.engine.SystemContainerEngine;
+import io.jenkins.plugins.syscontainer.engine.DockerBackend;
 import io.jenkins.plugins.syscontainer.engine.SystemContainerSpec;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -43,13 +43,13 @@ public final class EndToEndBenchmark {
     private final Path sample;
     private final Floor floor = new Floor();
     private final String run = UUID.randomUUID().toString().substring(0, 6);
-    private final SystemContainerEngine engine;
+    private final DockerBackend engine;
     private int seq;
 
     EndToEndBenchmark(int reps, Path sample) {
         this.reps = reps;
         this.sample = sample;
-        engine = new SystemContainerEngine("bench-" + run, List.of(DockerHost.local().withMaxAgents(12)),
+        engine = new DockerBackend("bench-" + run, List.of(DockerHost.local().withMaxAgents(12)),
                 SecurityPolicy.defaultPolicy(), CacheLedger.inMemory(), Clock.systemUTC(), null);
     }
 
@@ -89,7 +89,7 @@ public final class EndToEndBenchmark {
         String warmup = floor.start(IMAGE, floorWarm, "bench-floor-prep-" + run);
         loadTiny(warmup);
         floor.remove(warmup);
-        AgentContainer prep = engine.provision(request("bench-warm-" + run, CacheSettings.DEFAULTS), ProvisioningEvent.Listener.NONE);
+        DockerAgent prep = engine.provision(request("bench-warm-" + run, CacheSettings.DEFAULTS), ProvisioningEvent.Listener.NONE);
         loadTiny(prep.containerId());
         engine.terminate(prep, false, ProvisioningEvent.Listener.NONE);
 
@@ -114,13 +114,13 @@ public final class EndToEndBenchmark {
             floor.remove(id);
 
             t = System.nanoTime();
-            AgentContainer cold = engine.provision(request("bench-cold-" + run + "-" + i, CacheSettings.DEFAULTS),
+            DockerAgent cold = engine.provision(request("bench-cold-" + run + "-" + i, CacheSettings.DEFAULTS),
                     ProvisioningEvent.Listener.NONE);
             engCold.add(ms(t));
             engine.terminate(cold, false, ProvisioningEvent.Listener.NONE);
 
             t = System.nanoTime();
-            AgentContainer warm = engine.provision(request("bench-warm-" + run, CacheSettings.DEFAULTS), ProvisioningEvent.Listener.NONE);
+            DockerAgent warm = engine.provision(request("bench-warm-" + run, CacheSettings.DEFAULTS), ProvisioningEvent.Listener.NONE);
             engWarm.add(ms(t));
             t = System.nanoTime();
             roundTrip(warm);
@@ -188,7 +188,7 @@ public final class EndToEndBenchmark {
                 floor.remove(s[0]);
                 floor.removeVolume(s[1]);
             } else {
-                engine.terminate((AgentContainer) h, false, ProvisioningEvent.Listener.NONE);
+                engine.terminate((DockerAgent) h, false, ProvisioningEvent.Listener.NONE);
             }
         }
         pool.shutdown();
@@ -207,7 +207,7 @@ public final class EndToEndBenchmark {
         for (int i = 0; i < rounds; i++) {
             String key = "bench-build-" + run + "-" + i;
             for (boolean warm : new boolean[] {false, true}) {
-                AgentContainer a = engine.provision(request(key, preload), ProvisioningEvent.Listener.NONE);
+                DockerAgent a = engine.provision(request(key, preload), ProvisioningEvent.Listener.NONE);
                 ContainerExec exec = new ContainerExec(engine.hosts().get(0).api());
                 long t = System.nanoTime();
                 check(exec.run(a.containerId(), List.of("docker", "run", "--rm", TINY, "true"), T));
@@ -227,7 +227,7 @@ public final class EndToEndBenchmark {
         return new double[] {coldBuild.median(), warmBuild.median()};
     }
 
-    private void roundTrip(AgentContainer a) throws Exception {
+    private void roundTrip(DockerAgent a) throws Exception {
         byte[] msg = "ping\n".getBytes(StandardCharsets.US_ASCII);
         try (ExecStream s = ExecStream.open(a.host().streaming(), a.containerId(), List.of("head", "-c", "5"), null, b -> { })) {
             OutputStream in = s.stdin();
@@ -245,7 +245,7 @@ public final class EndToEndBenchmark {
         check(ImageTransfer.copyFromHost(floor.docker, containerId, TINY, T));
     }
 
-    private static void check(ContainerExec.Result r) {
+    private static void check(ExecResult r) {
         if (!r.ok()) {
             throw new IllegalStateException("exec failed: " + r);
         }

@@ -1,11 +1,9 @@
 package io.jenkins.plugins.syscontainer.engine.cli;
 
-import io.jenkins.plugins.syscontainer.engine.CacheEvictor;
+import io.jenkins.plugins.syscontainer.engine.AgentBackend;
 import io.jenkins.plugins.syscontainer.engine.CacheStats;
-import io.jenkins.plugins.syscontainer.engine.ManagedHost;
-import io.jenkins.plugins.syscontainer.engine.SystemContainerEngine;
+import io.jenkins.plugins.syscontainer.engine.docker.DockerBackend;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -24,28 +22,30 @@ final class CachesCommand {
         }
         CliArgs a = EngineCli.parse(args.subList(1, args.size()), Set.of("volume", "budget"));
         boolean maintain = args.contains("--maintain");
-        try (SystemContainerEngine engine = cli.engine(a)) {
+        try (DockerBackend engine = cli.engine(a)) {
             engine.recover();
-            ManagedHost host = engine.hosts().get(0);
-            CacheEvictor evictor = new CacheEvictor(engine.caches(), Duration.ZERO, Map.of(),
-                    a.bytes("budget", Long.MAX_VALUE));
+            String host = engine.hosts().get(0).name();
             switch (args.get(0)) {
                 case "list" -> {
-                    evictor.refreshSizes(host);
-                    print(engine.caches().stats(), a.flag("json"));
+                    engine.refreshCacheSizes();
+                    print(engine.caches(), a.flag("json"));
                     return EngineCli.OK;
                 }
                 case "evict" -> {
                     String volume = a.get("volume", null);
                     if (volume != null) {
-                        boolean ok = evictor.evict(host, volume);
+                        boolean ok = engine.evict(host, volume);
                         cli.out().println(ok ? "evicted " + volume : volume + " was not evicted (leased, or not a cache volume of this controller)");
                         return ok ? EngineCli.OK : EngineCli.FAILED;
                     }
                     if (!maintain) {
                         throw new CliArgs.UsageException("caches evict needs --volume NAME or --maintain");
                     }
-                    List<String> evicted = evictor.maintain(host);
+                    AgentBackend.CacheMaintenance m = engine.maintainCaches(Map.of(), a.bytes("budget", Long.MAX_VALUE)).get(0);
+                    if (m.error() != null) {
+                        throw new IOException("cache maintenance failed: " + m.error());
+                    }
+                    List<String> evicted = m.evicted();
                     cli.out().println("evicted " + evicted.size() + " volume(s)" + (evicted.isEmpty() ? "" : ": " + evicted));
                     return EngineCli.OK;
                 }

@@ -1,21 +1,21 @@
 package io.jenkins.plugins.syscontainer.engine.cli;
 
-import io.jenkins.plugins.syscontainer.engine.AgentContainer;
+import io.jenkins.plugins.syscontainer.engine.AgentHandle;
 import io.jenkins.plugins.syscontainer.engine.AgentIdentity;
-import io.jenkins.plugins.syscontainer.engine.CacheLedger;
 import io.jenkins.plugins.syscontainer.engine.CacheSettings;
-import io.jenkins.plugins.syscontainer.engine.DockerHost;
+import io.jenkins.plugins.syscontainer.engine.EngineJson;
 import io.jenkins.plugins.syscontainer.engine.FailureKind;
-import io.jenkins.plugins.syscontainer.engine.HostProbe;
 import io.jenkins.plugins.syscontainer.engine.ImageSource;
-import io.jenkins.plugins.syscontainer.engine.Json;
+import io.jenkins.plugins.syscontainer.engine.ProbeResult;
 import io.jenkins.plugins.syscontainer.engine.ProvisionRequest;
 import io.jenkins.plugins.syscontainer.engine.ProvisioningEvent;
 import io.jenkins.plugins.syscontainer.engine.ProvisioningException;
-import io.jenkins.plugins.syscontainer.engine.Reaper;
+import io.jenkins.plugins.syscontainer.engine.ReapReport;
 import io.jenkins.plugins.syscontainer.engine.SecurityPolicy;
-import io.jenkins.plugins.syscontainer.engine.SystemContainerEngine;
 import io.jenkins.plugins.syscontainer.engine.SystemContainerSpec;
+import io.jenkins.plugins.syscontainer.engine.cache.CacheLedger;
+import io.jenkins.plugins.syscontainer.engine.docker.DockerBackend;
+import io.jenkins.plugins.syscontainer.engine.docker.DockerHost;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -134,7 +135,7 @@ public final class EngineCli {
         return err;
     }
 
-    SystemContainerEngine engine(CliArgs a) throws CliArgs.UsageException, IOException {
+    DockerBackend engine(CliArgs a) throws CliArgs.UsageException, IOException {
         URI uri = URI.create(a.get("host", "unix:///var/run/docker.sock"));
         DockerHost.TlsMaterial tls = null;
         String ca = a.get("tls-ca", null);
@@ -157,7 +158,7 @@ public final class EngineCli {
         SecurityPolicy policy = new SecurityPolicy(new HashSet<>(a.all("allow-runtime")));
         String controller = a.get("controller-id", "sca-cli");
         Path ledger = a.get("ledger", null) != null ? Path.of(a.get("ledger", null)) : stateFile(a, ".ledger");
-        return new SystemContainerEngine(controller, List.of(host), policy, new CacheLedger(ledger), Clock.systemUTC(), null);
+        return new DockerBackend(controller, List.of(host), policy, new CacheLedger(ledger), Clock.systemUTC(), null);
     }
 
     /** A file of this controller id's state in the user's home ({@code ~/.system-container-agents/ID<suffix>}). */
@@ -182,12 +183,12 @@ public final class EngineCli {
         return b;
     }
 
-    static AgentIdentity identity(CliArgs a, SystemContainerEngine engine, String prefix) {
+    static AgentIdentity identity(CliArgs a, DockerBackend engine, String prefix) {
         String name = a.get("name", prefix + "-" + UUID.randomUUID().toString().substring(0, 8));
         return new AgentIdentity(engine.controllerId(), "cli", "cli", name);
     }
 
-    static ProvisionRequest request(CliArgs a, SystemContainerEngine engine, SystemContainerSpec spec)
+    static ProvisionRequest request(CliArgs a, DockerBackend engine, SystemContainerSpec spec)
             throws CliArgs.UsageException {
         try {
             CacheSettings cache = CacheSettings.DEFAULTS
@@ -212,12 +213,12 @@ public final class EngineCli {
     }
 
     private int probe(CliArgs a) throws CliArgs.UsageException, IOException, InterruptedException {
-        try (SystemContainerEngine engine = engine(a)) {
-            HostProbe.Report r = HostProbe.probe(engine, "cli", spec(a).build(), Duration.ofSeconds(60));
+        try (DockerBackend engine = engine(a)) {
+            ProbeResult r = engine.probe("cli", spec(a).build(), Duration.ofSeconds(60));
             if (a.flag("json")) {
                 out.println(r.toJson());
             } else {
-                for (HostProbe.Check c : r.checks()) {
+                for (ProbeResult.Check c : r.checks()) {
                     String mark = switch (c.status()) {
                         case PASS -> "✔";
                         case WARN -> "⚠";
@@ -235,11 +236,11 @@ public final class EngineCli {
         if (a.get("controller-id", null) == null) {
             throw new CliArgs.UsageException("reap needs --controller-id (it only touches that controller's containers)");
         }
-        try (SystemContainerEngine engine = engine(a)) {
-            List<Reaper.Report> reports = engine.reap(new HashSet<>(a.all("live")),
+        try (DockerBackend engine = engine(a)) {
+            List<ReapReport> reports = engine.reap(new HashSet<>(a.all("live")),
                     Duration.ofSeconds(a.number("grace", 600)));
             boolean errors = false;
-            for (Reaper.Report r : reports) {
+            for (ReapReport r : reports) {
                 out.println(r.toJson());
                 errors |= !r.errors().isEmpty();
             }
@@ -247,16 +248,20 @@ public final class EngineCli {
         }
     }
 
-    static String timingsJson(AgentContainer c, Integer exit, long totalMillis) {
-        StringBuilder steps = new StringBuilder("{");
+    static String timingsJson(AgentHandle c, Integer exit, long totalMillis) {
+        Map<String, Long> steps = new java.util.LinkedHashMap<>();
         for (ProvisioningEvent e : c.timings()) {
-            steps.append(steps.length() > 1 ? "," : "").append(Json.quote(e.step().name().toLowerCase(java.util.Locale.ROOT)))
-                    .append(':').append(e.duration().toMillis());
+            steps.put(e.step().name().toLowerCase(java.util.Locale.ROOT), e.duration().toMillis());
         }
-        steps.append('}');
-        return "{\"agent\":" + Json.quote(c.agentName()) + ",\"host\":" + Json.quote(c.hostName())
-                + ",\"container\":" + Json.quote(c.containerId()) + ",\"volume\":" + Json.quote(c.cacheVolume())
-                + ",\"provision_ms\":" + c.provisioningTime().toMillis() + ",\"steps_ms\":" + steps
-                + ",\"exit\":" + exit + ",\"total_ms\":" + totalMillis + "}";
+        Map<String, Object> line = new java.util.LinkedHashMap<>();
+        line.put("agent", c.agentName());
+        line.put("host", c.hostName());
+        line.put("container", c.containerId());
+        line.put("volume", c.cacheVolume());
+        line.put("provision_ms", c.provisioningTime().toMillis());
+        line.put("steps_ms", steps);
+        line.put("exit", exit);
+        line.put("total_ms", totalMillis);
+        return EngineJson.write(line);
     }
 }

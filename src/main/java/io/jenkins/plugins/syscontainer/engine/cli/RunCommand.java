@@ -1,14 +1,13 @@
 package io.jenkins.plugins.syscontainer.engine.cli;
 
-import io.jenkins.plugins.syscontainer.engine.AgentContainer;
-import io.jenkins.plugins.syscontainer.engine.ContainerExec;
-import io.jenkins.plugins.syscontainer.engine.ExclusiveFileLock;
-import io.jenkins.plugins.syscontainer.engine.ExecStream;
-import io.jenkins.plugins.syscontainer.engine.ImageTransfer;
-import io.jenkins.plugins.syscontainer.engine.ProvisioningEvent;
+import io.jenkins.plugins.syscontainer.engine.AgentStream;
+import io.jenkins.plugins.syscontainer.engine.ExecResult;
 import io.jenkins.plugins.syscontainer.engine.ProvisionRequest;
+import io.jenkins.plugins.syscontainer.engine.ProvisioningEvent;
 import io.jenkins.plugins.syscontainer.engine.ProvisioningException;
-import io.jenkins.plugins.syscontainer.engine.SystemContainerEngine;
+import io.jenkins.plugins.syscontainer.engine.cache.ExclusiveFileLock;
+import io.jenkins.plugins.syscontainer.engine.docker.DockerAgent;
+import io.jenkins.plugins.syscontainer.engine.docker.DockerBackend;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -27,10 +26,10 @@ final class RunCommand {
             throw new CliArgs.UsageException("run needs a command after --");
         }
         long t0 = System.nanoTime();
-        try (SystemContainerEngine engine = engine(a)) {
+        try (DockerBackend engine = engine(a)) {
             ProvisioningEvent.Listener progress = e -> cli.err().println("[sca] " + e);
             ProvisionRequest req = EngineCli.request(a, engine, EngineCli.spec(a).build());
-            AgentContainer agent;
+            DockerAgent agent;
             // Earlier runs' volumes are in Docker, not in this new process: recover them first, so a run on a cache
             // key reuses its warm volume instead of making another. Concurrent runs take turns until their container
             // exists (a lock file per controller id), so none leases a volume another is about to mount and --max-volumes
@@ -48,10 +47,9 @@ final class RunCommand {
             Integer exit = null;
             try {
                 for (String image : a.all("load")) {
-                    loadImage(agent, image);
+                    loadImage(engine, agent, image);
                 }
-                try (ExecStream s = ExecStream.open(agent.host().streaming(), agent.containerId(), command, null,
-                        bytes -> cli.err().write(bytes, 0, bytes.length))) {
+                try (AgentStream s = agent.channel().open(command, null, bytes -> cli.err().write(bytes, 0, bytes.length))) {
                     s.stdout().transferTo(cli.out());
                     cli.out().flush();
                     exit = s.awaitExit(Duration.ofSeconds(30));
@@ -65,14 +63,14 @@ final class RunCommand {
         }
     }
 
-    private SystemContainerEngine engine(CliArgs a) throws CliArgs.UsageException, IOException {
+    private DockerBackend engine(CliArgs a) throws CliArgs.UsageException, IOException {
         return cli.engine(a);
     }
 
     /** Copies an image from the host's engine into the agent's inner Docker (size-delimited, see ContainerExec). */
-    private void loadImage(AgentContainer agent, String image) throws IOException, InterruptedException {
+    private void loadImage(DockerBackend engine, DockerAgent agent, String image) throws IOException, InterruptedException {
         long t = System.nanoTime();
-        ContainerExec.Result r = ImageTransfer.copyFromHost(agent.host(), agent.containerId(), image, Duration.ofMinutes(10));
+        ExecResult r = engine.loadImage(agent, image, Duration.ofMinutes(10));
         if (!r.ok()) {
             throw new IOException("loading " + image + " into the inner Docker failed: " + r.stderr().strip());
         }

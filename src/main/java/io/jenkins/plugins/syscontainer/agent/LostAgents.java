@@ -1,0 +1,131 @@
+package io.jenkins.plugins.syscontainer.agent;
+
+import hudson.AbortException;
+import hudson.Extension;
+import hudson.model.Computer;
+import hudson.model.Executor;
+import hudson.model.Queue;
+import hudson.model.Result;
+import hudson.model.Run;
+import hudson.model.TaskListener;
+import hudson.slaves.ComputerListener;
+import hudson.slaves.OfflineCause;
+import java.nio.channels.ClosedChannelException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import jenkins.model.CauseOfInterruption;
+import org.jenkinsci.plugins.workflow.steps.StepContext;
+import org.jenkinsci.plugins.workflow.steps.StepExecution;
+
+/**
+ * An agent whose container ended under a build (killed, out of memory, removed by someone): the build fails (result
+ * FAILURE, not ABORTED: nobody pressed stop) with the reason in its log, and the agent goes at once, its cache volume
+ * quarantined. A Pipeline step running there fails with an error that Jenkins' {@code retry(conditions: [agent()])}
+ * treats as an agent error, so a retry runs the block again on a fresh agent. Found when the agent's channel closes
+ * (its container is then inspected, off any lock) and by the reaper (containers that exited or vanished).
+ */
+public final class LostAgents {
+    private static final Logger LOG = Logger.getLogger(LostAgents.class.getName());
+
+    private LostAgents() {
+    }
+
+    /** The agent's container is gone for {@code reason}: fail what runs there and terminate the agent. */
+    public static void lose(SystemContainerAgent agent, String reason) {
+        if (!(agent.toComputer() instanceof SystemContainerComputer c) || c.getEndReason() != null) {
+            return; // told already
+        }
+        c.setEndReason(reason);
+        c.markAbnormal();
+        LOG.info(() -> "agent " + agent.getNodeName() + " lost: " + reason);
+        for (Executor e : c.getAllExecutors()) {
+            Queue.Executable running = e.getCurrentExecutable();
+            if (running instanceof Run<?, ?>) {
+                e.interrupt(Result.FAILURE, new Lost(agent.getNodeName(), reason)); // a freestyle build: FAILURE, reason
+            }
+        }
+        failStepsOn(agent.getNodeName(), reason);
+        agent.terminateLater("its container ended: " + reason);
+    }
+
+    /** Fails the innermost Pipeline steps (those without a body) that run on this agent now, with the reason. */
+    static void failStepsOn(String nodeName, String reason) {
+        StepExecution.applyAll(StepExecution.class, e -> {
+            StepContext ctx = e.getContext();
+            try {
+                Computer on = ctx.hasBody() ? null : ctx.get(Computer.class);
+                if (on != null && nodeName.equals(on.getName())) {
+                    TaskListener log = ctx.get(TaskListener.class);
+                    if (log != null) {
+                        log.getLogger().println("[system-container] " + reason);
+                    }
+                    ctx.onFailure(new AgentLostException(nodeName, reason));
+                }
+            } catch (Exception ex) {
+                LOG.log(Level.FINE, "could not tell a step on " + nodeName + " that its agent is lost", ex);
+            }
+            return null;
+        });
+    }
+
+    /**
+     * The error a step fails with when its agent's container ended: its message is the reason; its cause is a closed
+     * channel, which is what Jenkins' agent error condition looks for, so {@code retry(conditions: [agent()])}
+     * retries it on a fresh agent.
+     */
+    public static final class AgentLostException extends AbortException {
+        private static final long serialVersionUID = 1L;
+
+        AgentLostException(String nodeName, String reason) {
+            super("agent " + nodeName + " was lost: " + reason);
+            initCause(new ClosedChannelException());
+        }
+    }
+
+    /** Why a freestyle build was stopped: its agent's container ended. */
+    static final class Lost extends CauseOfInterruption {
+        private static final long serialVersionUID = 1L;
+        private final String node;
+        private final String reason;
+
+        Lost(String node, String reason) {
+            this.node = node;
+            this.reason = reason;
+        }
+
+        @Override
+        public String getShortDescription() {
+            return "agent " + node + " was lost: " + reason;
+        }
+    }
+
+    /**
+     * When a system container agent's channel closes while it is not being terminated, asks (on a pool thread) whether
+     * its container ended; if it did, the agent is lost. A channel that dropped while the container runs is left to
+     * the retention strategy, which reconnects.
+     */
+    @Extension
+    public static final class Watch extends ComputerListener {
+        @Override
+        public void onOffline(Computer computer, OfflineCause cause) {
+            if (!(computer instanceof SystemContainerComputer c) || c.isTerminating() || c.getEndReason() != null) {
+                return;
+            }
+            SystemContainerAgent agent = c.getNode();
+            if (agent == null || c.isTerminating()) {
+                return;
+            }
+            Computer.threadPoolForRemoting.submit(() -> {
+                String reason;
+                try {
+                    reason = agent.endReason();
+                } catch (RuntimeException e) {
+                    reason = null;
+                }
+                if (reason != null && !c.isTerminating()) {
+                    lose(agent, reason);
+                }
+            });
+        }
+    }
+}

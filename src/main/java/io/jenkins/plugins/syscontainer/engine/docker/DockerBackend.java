@@ -1,0 +1,554 @@
+package io.jenkins.plugins.syscontainer.engine.docker;
+
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.exception.NotModifiedException;
+import com.github.dockerjava.api.model.Container;
+import io.jenkins.plugins.syscontainer.engine.AgentBackend;
+import io.jenkins.plugins.syscontainer.engine.AgentHandle;
+import io.jenkins.plugins.syscontainer.engine.AgentIdentity;
+import io.jenkins.plugins.syscontainer.engine.CacheStats;
+import io.jenkins.plugins.syscontainer.engine.ExecResult;
+import io.jenkins.plugins.syscontainer.engine.FailureKind;
+import io.jenkins.plugins.syscontainer.engine.HostStatus;
+import io.jenkins.plugins.syscontainer.engine.Labels;
+import io.jenkins.plugins.syscontainer.engine.ProbeResult;
+import io.jenkins.plugins.syscontainer.engine.ProvisionRequest;
+import io.jenkins.plugins.syscontainer.engine.ProvisioningEvent.Step;
+import io.jenkins.plugins.syscontainer.engine.ProvisioningEvent;
+import io.jenkins.plugins.syscontainer.engine.ProvisioningException;
+import io.jenkins.plugins.syscontainer.engine.ReapReport;
+import io.jenkins.plugins.syscontainer.engine.SecurityPolicy;
+import io.jenkins.plugins.syscontainer.engine.SystemContainerSpec;
+import io.jenkins.plugins.syscontainer.engine.cache.CacheEvictor;
+import io.jenkins.plugins.syscontainer.engine.cache.CacheLedger;
+import io.jenkins.plugins.syscontainer.engine.cache.CacheVolumePool;
+import io.jenkins.plugins.syscontainer.engine.cache.VolumeLease;
+import io.jenkins.plugins.syscontainer.engine.cache.VolumeStore;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The Docker-hosts backend: provisions agent containers on a pool of Docker hosts, terminates them, reaps orphans and
+ * leases cache volumes from per-host pools. Used by the Jenkins cloud and by the command-line tool alike.
+ */
+public final class DockerBackend implements AgentBackend {
+    public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(10);
+
+    private final String controllerId;
+    private final SecurityPolicy policy;
+    private final Map<String, ManagedHost> hosts = new LinkedHashMap<>();
+    private final Map<String, DockerVolumeStore> stores = new HashMap<>();
+    private final CacheVolumePool volumes;
+    private final HostScheduler scheduler;
+    private final AgentProvisioner provisioner;
+    private final Reaper reaper;
+    private final Duration stopTimeout;
+
+    /**
+     * @param ledger where cache volumes' last use is recorded (survives restarts when file-backed)
+     */
+    public DockerBackend(String controllerId, List<DockerHost> hostConfigs, SecurityPolicy policy,
+            CacheLedger ledger, Clock clock, Duration stopTimeout) {
+        this(controllerId, hostConfigs, policy, ledger, clock, stopTimeout, null);
+    }
+
+    /**
+     * @param inherited the cache pool of the backend this one replaces (its leases carry over: a volume leased by an
+     *     agent the old backend is still starting is never handed out here), or null for a new pool
+     */
+    public DockerBackend(String controllerId, List<DockerHost> hostConfigs, SecurityPolicy policy,
+            CacheLedger ledger, Clock clock, Duration stopTimeout, CacheVolumePool inherited) {
+        this.controllerId = Objects.requireNonNull(controllerId, "controllerId");
+        this.policy = Objects.requireNonNull(policy, "policy");
+        for (DockerHost h : hostConfigs) {
+            ManagedHost m = new ManagedHost(h, clock);
+            if (hosts.putIfAbsent(h.name(), m) != null) {
+                throw new IllegalArgumentException("two Docker hosts are named '" + h.name() + "'");
+            }
+            stores.put(h.name(), new DockerVolumeStore(m, policy, controllerId));
+        }
+        this.volumes = inherited != null && inherited.controllerId().equals(controllerId) ? inherited
+                : new CacheVolumePool(controllerId, clock, ledger != null ? ledger : CacheLedger.inMemory());
+        this.scheduler = new HostScheduler(this.volumes);
+        this.provisioner = new AgentProvisioner(policy, clock);
+        this.reaper = new Reaper(controllerId, clock);
+        this.stopTimeout = stopTimeout != null ? stopTimeout : DEFAULT_STOP_TIMEOUT;
+    }
+
+    public DockerBackend(String controllerId, List<DockerHost> hostConfigs, SecurityPolicy policy) {
+        this(controllerId, hostConfigs, policy, null, Clock.systemUTC(), null);
+    }
+
+    @Override
+    public String controllerId() {
+        return controllerId;
+    }
+
+    public SecurityPolicy policy() {
+        return policy;
+    }
+
+    public List<ManagedHost> managedHosts() {
+        return List.copyOf(hosts.values());
+    }
+
+    public ManagedHost host(String name) {
+        ManagedHost h = hosts.get(name);
+        if (h == null) {
+            throw new IllegalArgumentException("no Docker host named '" + name + "'; known: " + hosts.keySet());
+        }
+        return h;
+    }
+
+    DockerVolumeStore store(ManagedHost h) {
+        return stores.get(h.name());
+    }
+
+    /** A host's volumes as the cache pools see them (for tools and tests that maintain one host's pools). */
+    public VolumeStore volumeStore(String hostName) {
+        return store(host(hostName));
+    }
+
+    /** The cache pools: statistics, recovery; see also {@link CacheEvictor}. */
+    public CacheVolumePool cachePool() {
+        return volumes;
+    }
+
+    /** The evictor of this backend's pools, for tools that maintain one host (the command line). */
+    public CacheEvictor evictor(Map<String, Long> budgets, long defaultBudget, Duration sizeRefresh) {
+        return new CacheEvictor(volumes, sizeRefresh, budgets, defaultBudget);
+    }
+
+    /**
+     * Rebuilds state from Docker after a controller restart: host slots of this controller's live containers, and
+     * cache leases from container and volume labels. Hosts that do not answer are marked unhealthy and left
+     * unrecovered: they take no agent until {@link #recoverPending} finds them answering.
+     */
+    @Override
+    public void recover() {
+        for (ManagedHost h : managedHosts()) {
+            recover(h);
+        }
+    }
+
+    @Override
+    public boolean recoverPending() {
+        boolean any = false;
+        for (ManagedHost h : managedHosts()) {
+            if (!h.isRecovered() && h.health().isAvailable()) {
+                any |= recover(h);
+            }
+        }
+        return any;
+    }
+
+    private boolean recover(ManagedHost h) {
+        try {
+            List<Container> ours = h.api().listContainersCmd().withShowAll(true)
+                    .withLabelFilter(Map.of(Labels.CONTROLLER, controllerId)).exec();
+            Map<String, String> mounted = new HashMap<>();
+            for (Container c : ours) {
+                Map<String, String> l = c.getLabels() == null ? Map.of() : c.getLabels();
+                String agent = l.get(Labels.AGENT);
+                if (agent != null && "agent".equals(l.get(Labels.ROLE))) {
+                    h.tryReserve(agent);
+                }
+                if (l.get(Labels.CACHE_VOLUME) != null) {
+                    mounted.put(l.get(Labels.CACHE_VOLUME), agent != null ? agent
+                            : "container " + ContainerExec.shortId(c.getId()));
+                }
+            }
+            volumes.recover(store(h), mounted);
+            h.markRecovered();
+            h.health().markSuccess();
+            return true;
+        } catch (RuntimeException e) {
+            h.health().markFailure("recovery failed: " + e.getMessage());
+            return false;
+        }
+    }
+
+    @Override
+    public boolean owns(AgentHandle agent) {
+        return agent instanceof DockerAgent d && hosts.get(d.hostName()) == d.host();
+    }
+
+    /**
+     * The handle of an agent container that already exists (after a restart), found by its agent label, so that it
+     * can be terminated with its cache lease released; null when no such container exists.
+     */
+    @Override
+    public DockerAgent reattach(String hostName, AgentIdentity identity) {
+        ManagedHost h = host(hostName);
+        List<Container> found = h.api().listContainersCmd().withShowAll(true)
+                .withLabelFilter(Map.of(Labels.CONTROLLER, controllerId, Labels.AGENT, identity.agentName())).exec();
+        if (found.isEmpty()) {
+            return null;
+        }
+        Container c = found.get(0);
+        String volume = c.getLabels().get(Labels.CACHE_VOLUME);
+        VolumeLease lease = volume == null ? null : volumes.reattach(store(h), volume, identity.agentName());
+        h.tryReserve(identity.agentName());
+        Instant created = Instant.ofEpochSecond(c.getCreated() == null ? 0 : c.getCreated());
+        return new DockerAgent(identity, h, c.getId(), lease, created, List.of());
+    }
+
+    /** Hosts an agent with this cache key could go to now, best first (no Docker calls). */
+    public HostScheduler.Plan plan(String cacheKey) {
+        return scheduler.plan(managedHosts(), cacheKey);
+    }
+
+    @Override
+    public int freeSlots(String cacheKey) {
+        return plan(cacheKey).candidates().stream().mapToInt(ManagedHost::freeSlots).sum();
+    }
+
+    /**
+     * Provisions one agent and waits until its inner Docker answers. The spec is checked before any Docker call.
+     * Hosts are tried best first; a host that cannot serve the agent (unreachable, no runtime, the image missing
+     * there) is left for the next one; an inner Docker that does not come up quarantines the volume and is retried
+     * once on a fresh one. A failure only every host can explain (the image refused everywhere) keeps its kind; when
+     * some healthy host was not asked (full), the failure is one to try again later.
+     */
+    @Override
+    public DockerAgent provision(ProvisionRequest req, ProvisioningEvent.Listener listener)
+            throws ProvisioningException, InterruptedException {
+        policy.enforce(req.spec());
+        String agent = req.identity().agentName();
+        HostScheduler.Plan plan = plan(req.cacheKey());
+        if (plan.candidates().isEmpty()) {
+            throw new ProvisioningException(FailureKind.HOST_UNAVAILABLE, "no Docker host can take agent " + agent
+                    + " now: " + plan.explainEmpty());
+        }
+        List<ProvisioningException> failures = new ArrayList<>();
+        Set<String> failedOn = new java.util.HashSet<>();
+        for (ManagedHost host : plan.candidates()) {
+            if (!host.tryReserve(agent)) {
+                continue;
+            }
+            List<ProvisioningEvent> timings = new ArrayList<>();
+            long start = AgentProvisioner.step(timings, listener, agent, Step.HOST_CHOSEN, System.nanoTime(), host.name());
+            try {
+                DockerAgent c = provisionOnHost(host, req, timings, listener);
+                host.health().markSuccess();
+                return c;
+            } catch (ProvisioningException e) {
+                host.release(agent);
+                failures.add(e);
+                failedOn.add(host.name());
+                AgentProvisioner.step(timings, listener, agent, Step.FAILED, start, e.getMessage());
+                if (e.kind() == FailureKind.HOST_UNAVAILABLE || e.kind() == FailureKind.RUNTIME_MISSING) {
+                    host.health().markFailure(e.getMessage());
+                }
+                if (!e.kind().tryElsewhere()) {
+                    throw e;
+                }
+            } catch (InterruptedException | RuntimeException e) {
+                host.release(agent);
+                throw e;
+            }
+        }
+        if (failures.isEmpty()) {
+            throw new ProvisioningException(FailureKind.HOST_UNAVAILABLE,
+                    "every Docker host was full when agent " + agent + " tried to take a slot");
+        }
+        ProvisioningException last = failures.get(failures.size() - 1);
+        if (!last.kind().templateFatal()) {
+            throw last;
+        }
+        // A refusal speaks for the template only when every healthy host gave it: mixed causes, or a healthy host
+        // that was not asked (full), make it a failure that is simply tried again later.
+        for (ProvisioningException f : failures) {
+            if (!f.kind().templateFatal()) {
+                throw f;
+            }
+        }
+        boolean everyHealthyHostRefused = managedHosts().stream()
+                .filter(h -> h.isRecovered() && (h.health().isAvailable() || failedOn.contains(h.name())))
+                .allMatch(h -> failedOn.contains(h.name()));
+        if (!everyHealthyHostRefused) {
+            throw new ProvisioningException(FailureKind.UNKNOWN, last.getRawMessage()
+                    + " (other hosts were full and not asked: tried again later)", last);
+        }
+        throw last;
+    }
+
+    private DockerAgent provisionOnHost(ManagedHost host, ProvisionRequest req, List<ProvisioningEvent> timings,
+            ProvisioningEvent.Listener listener) throws ProvisioningException, InterruptedException {
+        String agent = req.identity().agentName();
+        provisioner.ensureImage(host, req, timings, listener);
+        for (int attempt = 1; ; attempt++) {
+            long t = System.nanoTime();
+            VolumeLease lease = volumes.lease(store(host), req, attempt > 1);
+            AgentProvisioner.step(timings, listener, agent, Step.VOLUME_LEASED, t,
+                    lease.volumeName() + (lease.fresh() ? " (new)" : " (reused)"));
+            try {
+                return provisioner.provision(host, req, lease, timings, listener);
+            } catch (ProvisioningException e) {
+                boolean retry = e.kind().retryOnFreshCache() && attempt == 1;
+                lease.release(!e.kind().retryOnFreshCache());
+                if (!retry) {
+                    throw e;
+                }
+                listener.onEvent(new ProvisioningEvent(agent, Step.RETRY, Duration.ZERO,
+                        "volume " + lease.volumeName() + " quarantined; retrying on a fresh volume"));
+            } catch (InterruptedException | RuntimeException e) {
+                lease.release(true);
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * Stops and removes the agent's container, then releases its volume lease ({@code abnormal}: quarantine it) and
+     * its host slot. Idempotent; concurrent callers wait for the one doing the work. If the container cannot be
+     * removed (the host is unreachable), the lease and the slot are kept, since the container may still be using the
+     * volume, and the exception is thrown; a later call tries again, and the reaper covers the rest.
+     */
+    @Override
+    public void terminate(AgentHandle handle, boolean abnormal, ProvisioningEvent.Listener listener) {
+        DockerAgent agent = (DockerAgent) handle;
+        CompletableFuture<Void> claim = agent.claimTermination();
+        if (claim == null) {
+            CompletableFuture<Void> other = agent.termination();
+            if (other != null) {
+                try {
+                    other.join();
+                } catch (java.util.concurrent.CompletionException e) {
+                    // that attempt failed and said so to its caller; this call does not retry concurrently
+                }
+            }
+            return;
+        }
+        RuntimeException failure = null;
+        try {
+            removeContainer(agent, listener);
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        if (failure == null) {
+            long t = System.nanoTime();
+            try {
+                if (agent.lease() != null) {
+                    agent.lease().release(!abnormal);
+                    AgentProvisioner.step(new ArrayList<>(), listener, agent.agentName(), Step.VOLUME_RELEASED, t,
+                            agent.cacheVolume() + (abnormal ? " (quarantined)" : ""));
+                }
+            } catch (RuntimeException e) {
+                failure = e; // the container is gone: the slot is released all the same
+            } finally {
+                agent.host().release(agent.agentName());
+            }
+        }
+        agent.terminationDone(claim, failure);
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private void removeContainer(DockerAgent agent, ProvisioningEvent.Listener listener) {
+        var docker = agent.host().api();
+        long t = System.nanoTime();
+        try {
+            docker.stopContainerCmd(agent.containerId()).withTimeout((int) stopTimeout.toSeconds()).exec();
+        } catch (NotFoundException | NotModifiedException e) {
+            // already stopped or gone
+        }
+        t = AgentProvisioner.step(new ArrayList<>(), listener, agent.agentName(), Step.STOPPED, t, null);
+        try {
+            docker.removeContainerCmd(agent.containerId()).withForce(true).withRemoveVolumes(false).exec();
+        } catch (NotFoundException e) {
+            // already gone
+        }
+        AgentProvisioner.step(new ArrayList<>(), listener, agent.agentName(), Step.REMOVED, t, null);
+    }
+
+    @Override
+    public String endReason(AgentHandle handle) {
+        DockerAgent agent = (DockerAgent) handle;
+        try {
+            InspectContainerResponse.ContainerState s = agent.host().api().inspectContainerCmd(agent.containerId())
+                    .exec().getState();
+            if (s == null || Boolean.TRUE.equals(s.getRunning())) {
+                return null;
+            }
+            return "the container " + ContainerExec.shortId(agent.containerId()) + " on host '" + agent.hostName()
+                    + "' " + s.getStatus() + " with exit code " + s.getExitCodeLong()
+                    + (Boolean.TRUE.equals(s.getOOMKilled()) ? ", killed for lack of memory (OOM-killed: raise the"
+                            + " template's memory)" : ", not OOM-killed") + (s.getFinishedAt() == null ? ""
+                            : ", at " + s.getFinishedAt());
+        } catch (NotFoundException e) {
+            return "the container " + ContainerExec.shortId(agent.containerId()) + " on host '" + agent.hostName()
+                    + "' no longer exists (removed by someone else)";
+        } catch (RuntimeException e) {
+            return null; // the host does not answer: nothing is known
+        }
+    }
+
+    /** The inner dockerd's log tail of an agent, for a launch failure message. */
+    @Override
+    public String diagnostics(AgentHandle agent) {
+        return AgentProvisioner.diagnostics(((DockerAgent) agent).host().api(), agent.containerId());
+    }
+
+    /** One reaper pass over every host (a failing host is reported and marked unhealthy). */
+    @Override
+    public List<ReapReport> reap(Set<String> liveAgents, Duration grace) {
+        List<ReapReport> reports = new ArrayList<>();
+        for (ManagedHost h : managedHosts()) {
+            if (!h.isRecovered()) {
+                continue; // its slots and leases are not known yet: removing anything could free what is in use
+            }
+            try {
+                ReapReport r = reaper.reap(h, liveAgents, grace);
+                for (String agent : r.removed()) {
+                    volumes.releaseOrphaned(store(h), agent);
+                }
+                reports.add(r);
+                h.health().markSuccess();
+            } catch (RuntimeException e) {
+                h.health().markFailure(e.getMessage());
+                reports.add(new ReapReport(h.name(), List.of(), List.of(), List.of(e.getMessage()), List.of()));
+            }
+        }
+        return reports;
+    }
+
+    /**
+     * The agents (of those given, by host) whose container no longer exists on a host that answered: removed by
+     * someone else, or lost with the host's disk. Their Jenkins agents can go at once.
+     */
+    @Override
+    public Set<String> vanished(Map<String, String> hostByAgent) {
+        Set<String> gone = new java.util.HashSet<>();
+        for (ManagedHost h : managedHosts()) {
+            if (!h.isRecovered() || !hostByAgent.containsValue(h.name())) {
+                continue;
+            }
+            Set<String> present = new java.util.HashSet<>();
+            try {
+                for (Container c : h.api().listContainersCmd().withShowAll(true)
+                        .withLabelFilter(Map.of(Labels.CONTROLLER, controllerId)).exec()) {
+                    if (c.getLabels() != null && c.getLabels().get(Labels.AGENT) != null) {
+                        present.add(c.getLabels().get(Labels.AGENT));
+                    }
+                }
+            } catch (RuntimeException e) {
+                continue; // unknown: nothing is said about this host's agents
+            }
+            hostByAgent.forEach((agent, host) -> {
+                if (host.equals(h.name()) && !present.contains(agent)) {
+                    gone.add(agent);
+                }
+            });
+        }
+        return gone;
+    }
+
+    /**
+     * Removes everything this engine's controller id owns on every host: containers (at once, whatever their age) and
+     * volumes, cache volumes included. For a cloud that was deleted; its agents must be gone from Jenkins first.
+     */
+    @Override
+    public List<ReapReport> discardAll() {
+        List<ReapReport> reports = new ArrayList<>();
+        for (ManagedHost h : managedHosts()) {
+            try {
+                ReapReport r = reaper.reap(h, Set.of(), Duration.ZERO);
+                List<String> errors = new ArrayList<>(r.errors());
+                List<String> vols = new ArrayList<>(r.removedVolumes());
+                vols.addAll(reaper.removeAllVolumes(h, errors));
+                reports.add(new ReapReport(h.name(), r.removed(), r.exited(), errors, vols));
+            } catch (RuntimeException e) {
+                reports.add(new ReapReport(h.name(), List.of(), List.of(), List.of(e.getMessage()), List.of()));
+            }
+        }
+        return reports;
+    }
+
+    @Override
+    public List<HostStatus> hosts() {
+        List<HostStatus> out = new ArrayList<>();
+        for (ManagedHost h : managedHosts()) {
+            out.add(new HostStatus(h.name(), h.config().uri().toString(), h.health().isAvailable(), h.health().downSince(),
+                    h.health().retryAt(),
+                    h.health().lastError(), h.health().consecutiveFailures(), h.isRecovered(), h.activeAgents(),
+                    h.config().maxAgents()));
+        }
+        return out;
+    }
+
+    @Override
+    public List<CacheStats> caches() {
+        return volumes.stats();
+    }
+
+    @Override
+    public boolean evict(String host, String volume) {
+        return new CacheEvictor(volumes, Duration.ofMinutes(15), Map.of(), Long.MAX_VALUE).evict(store(host(host)), volume);
+    }
+
+    @Override
+    public List<CacheMaintenance> maintainCaches(Map<String, Long> budgets, long defaultBudget) {
+        CacheEvictor evictor = new CacheEvictor(volumes, Duration.ofMinutes(15), budgets, defaultBudget);
+        List<CacheMaintenance> out = new ArrayList<>();
+        for (ManagedHost h : managedHosts()) {
+            if (!h.health().isAvailable() || !h.isRecovered()) {
+                continue;
+            }
+            try {
+                out.add(new CacheMaintenance(h.name(), evictor.maintain(store(h)), null));
+            } catch (IOException | ProvisioningException | RuntimeException e) {
+                out.add(new CacheMaintenance(h.name(), List.of(), e.getMessage()));
+            }
+        }
+        return out;
+    }
+
+    /** Re-reads the sizes of every answering host's cache volumes now (the command line's listing). */
+    public void refreshCacheSizes() throws IOException {
+        CacheEvictor evictor = new CacheEvictor(volumes, Duration.ZERO, Map.of(), Long.MAX_VALUE);
+        for (ManagedHost h : managedHosts()) {
+            if (h.isRecovered()) {
+                evictor.refreshSizes(store(h));
+            }
+        }
+    }
+
+    /** Streams an image from the agent's host into its inner Docker (see {@link ImageTransfer}). */
+    public ExecResult loadImage(AgentHandle agent, String image, Duration timeout) throws InterruptedException {
+        DockerAgent a = (DockerAgent) agent;
+        return ImageTransfer.copyFromHost(a.host(), a.containerId(), image, timeout);
+    }
+
+    @Override
+    public ProbeResult probe(String hostName, SystemContainerSpec spec, Duration readyTimeout) throws InterruptedException {
+        return HostProbe.probe(this, hostName, spec, readyTimeout);
+    }
+
+    @Override
+    public void close() throws IOException {
+        IOException first = null;
+        for (ManagedHost h : hosts.values()) {
+            try {
+                h.close();
+            } catch (IOException e) {
+                first = first == null ? e : first;
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+}

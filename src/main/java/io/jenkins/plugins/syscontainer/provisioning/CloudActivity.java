@@ -1,0 +1,160 @@
+package io.jenkins.plugins.syscontainer.provisioning;
+
+import hudson.Extension;
+import hudson.model.Computer;
+import hudson.model.TaskListener;
+import hudson.slaves.ComputerListener;
+import io.jenkins.plugins.syscontainer.agent.SystemContainerAgent;
+import io.jenkins.plugins.syscontainer.agent.SystemContainerComputer;
+import io.jenkins.plugins.syscontainer.engine.FailureKind;
+import io.jenkins.plugins.syscontainer.engine.ProbeResult;
+import io.jenkins.plugins.syscontainer.engine.StartTimings;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * What one cloud has been doing, in memory and bounded, owned by {@link CloudEngines} and dropped with the cloud: the
+ * agents being provisioned, the last failures (also logged, at most once a minute per template and kind), the start
+ * timings, the last runtime check of each host, and the last action an administrator started.
+ */
+public final class CloudActivity {
+    private static final Logger LOG = Logger.getLogger(CloudActivity.class.getName());
+    static final int FAILURES_KEPT = 20;
+    static final Duration LOG_EVERY = Duration.ofMinutes(1);
+
+    public record Failure(Instant at, String template, FailureKind kind, String message) {
+    }
+
+    /** The last "is it really Sysbox" probe of a host, or of a host being probed now ({@code running}). */
+    public record RuntimeCheck(Instant at, boolean running, ProbeResult report) {
+    }
+
+    /** An agent being provisioned: its template, and whether it has been placed on a host yet. */
+    record InFlight(String template, boolean placed) {
+    }
+
+    private final String cloudName;
+    private final Clock clock;
+    private final Deque<Failure> failures = new ArrayDeque<>();
+    private final Map<String, Instant> loggedAt = new HashMap<>();
+    private final Map<String, Integer> unlogged = new HashMap<>();
+    private final StartTimings timings = new StartTimings();
+    private final Map<String, RuntimeCheck> runtimeChecks = new ConcurrentHashMap<>();
+    private final Map<String, InFlight> inFlight = new ConcurrentHashMap<>();
+    private volatile String lastAction;
+
+    CloudActivity(String cloudName, Clock clock) {
+        this.cloudName = cloudName;
+        this.clock = clock;
+    }
+
+    /** Keeps a failure for the cloud's page and logs it: one line with its class, rate-limited per template and kind. */
+    public void failed(String template, FailureKind kind, String message) {
+        Instant now = clock.instant();
+        String key = template + "/" + kind;
+        int suppressed;
+        synchronized (this) {
+            failures.addFirst(new Failure(now, template, kind, message));
+            while (failures.size() > FAILURES_KEPT) {
+                failures.removeLast();
+            }
+            Instant last = loggedAt.get(key);
+            if (last != null && last.plus(LOG_EVERY).isAfter(now)) {
+                unlogged.merge(key, 1, Integer::sum);
+                return;
+            }
+            loggedAt.put(key, now);
+            Integer n = unlogged.remove(key);
+            suppressed = n == null ? 0 : n;
+        }
+        String first = message.lines().findFirst().orElse("");
+        LOG.log(Level.WARNING, "cloud {0}, template {1}: provisioning failed [{2}]: {3}{4}", new Object[] {cloudName,
+            template, kind, first, suppressed == 0 ? "" : " (" + suppressed + " more like it in the last minute)"});
+    }
+
+    public synchronized List<Failure> failures() {
+        return new ArrayList<>(failures);
+    }
+
+    /** The latest failure of a template, or null. */
+    public synchronized Failure lastFailure(String template) {
+        for (Failure f : failures) {
+            if (f.template().equals(template)) {
+                return f;
+            }
+        }
+        return null;
+    }
+
+    public StartTimings timings() {
+        return timings;
+    }
+
+    public RuntimeCheck runtimeCheck(String host) {
+        return runtimeChecks.get(host);
+    }
+
+    public void runtimeCheck(String host, RuntimeCheck check) {
+        runtimeChecks.put(host, check);
+    }
+
+    /** What the last administrator action on this cloud did (or is doing), for the page. */
+    public String lastAction() {
+        return lastAction;
+    }
+
+    public void lastAction(String what) {
+        lastAction = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + ": " + what;
+    }
+
+    void provisioning(String agent, String template) {
+        inFlight.put(agent, new InFlight(template, false));
+    }
+
+    void placed(String agent) {
+        inFlight.computeIfPresent(agent, (k, v) -> new InFlight(v.template(), true));
+    }
+
+    void provisioned(String agent) {
+        inFlight.remove(agent);
+    }
+
+    /** Agents of a template (null: any) being provisioned now. */
+    public int inFlight(String template) {
+        return (int) inFlight.values().stream().filter(f -> template == null || f.template().equals(template)).count();
+    }
+
+    /** Agents being provisioned that no host has taken yet: the backend's free slots do not count them. */
+    public int unplaced() {
+        return (int) inFlight.values().stream().filter(f -> !f.placed()).count();
+    }
+
+    public List<String> inFlightAgents() {
+        return List.copyOf(inFlight.keySet());
+    }
+
+    /** Records an agent's start when it first comes online (a reconnect after a restart is not a start). */
+    @Extension
+    public static final class Recorder extends ComputerListener {
+        @Override
+        public void onOnline(Computer c, TaskListener listener) {
+            if (c instanceof SystemContainerComputer sc && sc.getNode() instanceof SystemContainerAgent a) {
+                StartTimings.Sample s = a.startSample(System.currentTimeMillis());
+                if (s != null) {
+                    CloudEngines.get().activity(a.getCloudId()).timings().record(a.getTemplateName(), s);
+                    a.startRecorded();
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,301 @@
+package io.jenkins.plugins.syscontainer.status;
+
+import edu.umd.cs.findbugs.annotations.NonNull;
+import hudson.Extension;
+import hudson.model.Action;
+import hudson.model.Computer;
+import hudson.model.TaskListener;
+import hudson.util.HttpResponses;
+import io.jenkins.plugins.syscontainer.AgentTemplate;
+import io.jenkins.plugins.syscontainer.DockerHostEntry;
+import io.jenkins.plugins.syscontainer.ProbeReport;
+import io.jenkins.plugins.syscontainer.SystemContainerCloud;
+import io.jenkins.plugins.syscontainer.agent.SystemContainerAgent;
+import io.jenkins.plugins.syscontainer.agent.SystemContainerComputer;
+import io.jenkins.plugins.syscontainer.cleanup.ReaperWork;
+import io.jenkins.plugins.syscontainer.engine.AgentBackend;
+import io.jenkins.plugins.syscontainer.engine.CacheStats;
+import io.jenkins.plugins.syscontainer.engine.HostStatus;
+import io.jenkins.plugins.syscontainer.engine.ProbeResult;
+import io.jenkins.plugins.syscontainer.engine.StartTimings;
+import io.jenkins.plugins.syscontainer.engine.SystemContainerSpec;
+import io.jenkins.plugins.syscontainer.provisioning.CloudActivity;
+import io.jenkins.plugins.syscontainer.provisioning.CloudEngines;
+import io.jenkins.plugins.syscontainer.provisioning.TemplateSuspensions;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import jenkins.model.Jenkins;
+import jenkins.model.TransientActionFactory;
+import org.kohsuke.stapler.HttpResponse;
+import org.kohsuke.stapler.QueryParameter;
+import org.kohsuke.stapler.interceptor.RequirePOST;
+
+/**
+ * A cloud's status page ({@code cloud/NAME/system-containers/}): hosts and their health and runtime, agents, cache
+ * pools, suspended templates, recent failures and start timings, from memory and the engine's live state (opening
+ * the page makes no Docker call). Reading it needs Overall/SystemRead, as the cloud's own page does; its actions are
+ * POSTs for administrators, and they start the Docker work on a pool thread and return at once. It shows no secret:
+ * no credentials, no environment values.
+ */
+public class CloudStatusAction implements Action {
+    private static final Logger LOG = Logger.getLogger(CloudStatusAction.class.getName());
+    private final SystemContainerCloud cloud;
+
+    CloudStatusAction(SystemContainerCloud cloud) {
+        this.cloud = cloud;
+    }
+
+    public SystemContainerCloud getCloud() {
+        return cloud;
+    }
+
+    @Override
+    public String getIconFileName() {
+        return Jenkins.get().hasPermission(Jenkins.SYSTEM_READ) ? "symbol-analytics" : null;
+    }
+
+    @Override
+    public String getDisplayName() {
+        return Messages.CloudStatusAction_DisplayName();
+    }
+
+    @Override
+    public String getUrlName() {
+        return "system-containers";
+    }
+
+    /** The cloud's engine if it is built and has recovered its state, else null (the page says so). Never waits. */
+    private AgentBackend engine() {
+        return cloud.engineIfReady();
+    }
+
+    private CloudActivity activity() {
+        return CloudEngines.get().activity(cloud.getCloudId());
+    }
+
+    public boolean isEngineReady() {
+        return engine() != null;
+    }
+
+    /** An instant as people read it: to the second, in UTC. */
+    public static String when(Instant t) {
+        return t == null ? "" : DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT)
+                .withZone(ZoneOffset.UTC).format(t);
+    }
+
+    /** One row per configured host. */
+    public record HostRow(String name, String uri, boolean up, String retryAt, String lastError, int failures,
+            String runtime, String runtimeStatus) {
+    }
+
+    public List<HostRow> getHosts() {
+        AgentBackend engine = engine();
+        Map<String, HostStatus> status = new HashMap<>();
+        if (engine != null) {
+            engine.hosts().forEach(h -> status.put(h.name(), h));
+        }
+        List<HostRow> rows = new ArrayList<>();
+        for (DockerHostEntry h : cloud.getHosts()) {
+            HostStatus st = status.get(h.getName());
+            CloudActivity.RuntimeCheck rc = activity().runtimeCheck(h.getName());
+            String runtime;
+            String check;
+            if (rc == null) {
+                runtime = Messages.CloudStatusAction_NotChecked();
+                check = "unknown";
+            } else if (rc.running()) {
+                runtime = Messages.CloudStatusAction_Checking(when(rc.at()));
+                check = "unknown";
+            } else {
+                runtime = ProbeReport.text(rc.report()) + "\n(" + when(rc.at()) + ")";
+                check = rc.report().ok() ? "ok" : rc.report().notIsolated() ? "not-isolated" : "failed";
+            }
+            rows.add(new HostRow(h.getName(), h.getUri(), st == null || st.available(),
+                    st == null ? "" : when(st.retryAt()), st == null || st.lastError() == null ? "" : st.lastError(),
+                    st == null ? 0 : st.failures(), runtime, check));
+        }
+        return rows;
+    }
+
+    /** One row per agent of this cloud, ordered by host then template. */
+    public record AgentRow(String name, String host, String template, String age, String state, String url) {
+    }
+
+    public List<AgentRow> getAgents() {
+        List<AgentRow> rows = new ArrayList<>();
+        for (SystemContainerAgent a : SystemContainerAgent.all(cloud.getCloudId())) {
+            Computer c = a.toComputer();
+            String state = c == null ? "gone" : c.isConnecting() ? "connecting" : c.isOffline() ? "offline"
+                    : c.isIdle() ? (a.isStandby() ? "standby" : "idle") : "busy";
+            long ageMs = c instanceof SystemContainerComputer sc ? sc.age() : -1;
+            rows.add(new AgentRow(a.getNodeName(), a.getHostName(), a.getTemplateName(),
+                    ageMs < 0 ? "" : human(Duration.ofMillis(ageMs)), state, c == null ? null : c.getUrl()));
+        }
+        rows.sort((x, y) -> (x.host() + "/" + x.template() + "/" + x.name()).compareTo(y.host() + "/" + y.template() + "/" + y.name()));
+        return rows;
+    }
+
+    /** The engine's cache pools (empty while it recovers). */
+    public List<CacheStats> getCaches() {
+        AgentBackend engine = engine();
+        return engine == null ? List.of() : engine.caches();
+    }
+
+    public static String hitRatio(CacheStats s) {
+        long total = s.hits() + s.misses();
+        return total == 0 ? "–" : Math.round(100.0 * s.hits() / total) + " % of " + total;
+    }
+
+    public static String formatSize(long bytes) {
+        if (bytes < 0) {
+            return Messages.CloudStatusAction_NotMeasured();
+        }
+        return bytes < (1L << 30) ? (bytes >> 20) + " MiB" : String.format(Locale.ROOT, "%.1f GiB", bytes / (double) (1L << 30));
+    }
+
+    public static String human(Duration d) {
+        long s = d.toSeconds();
+        return s < 120 ? s + " s" : s < 7200 ? s / 60 + " min" : s / 3600 + " h";
+    }
+
+    /** Suspended templates, each with why and until when. */
+    public List<TemplateSuspensions.Entry> getSuspensions() {
+        return cloud.getSuspensions();
+    }
+
+    public List<String> getTemplateProblems() {
+        return cloud.getTemplateProblemLines();
+    }
+
+    public List<CloudActivity.Failure> getFailures() {
+        return activity().failures();
+    }
+
+    public String getLastAction() {
+        return activity().lastAction();
+    }
+
+    /** Start timings of the templates that have started agents since the controller started. */
+    public record TimingRow(String template, StartTimings.Summary summary, String chart) {
+    }
+
+    public List<TimingRow> getTimings() {
+        StartTimings t = activity().timings();
+        List<TimingRow> rows = new ArrayList<>();
+        for (String template : t.templates()) {
+            rows.add(new TimingRow(template, t.summary(template), StartTimesChart.svg(t.samples(template))));
+        }
+        return rows;
+    }
+
+    public static String ms(StartTimings.Figure f) {
+        return f.count() == 0 ? "–" : f.p50() + " / " + f.p90() + " ms";
+    }
+
+    private void requireAdmin() {
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+    }
+
+    /** Lifts a template's suspension now (the administrator fixed what failed). */
+    @RequirePOST
+    public HttpResponse doLiftSuspension(@QueryParameter String template) {
+        requireAdmin();
+        boolean lifted = cloud.liftSuspension(template);
+        activity().lastAction(lifted ? Messages.CloudStatusAction_Lifted(template)
+                : Messages.CloudStatusAction_NotSuspended(template));
+        CloudEngines.reviewQueueSoon();
+        return HttpResponses.redirectToDot();
+    }
+
+    /** Removes an idle (or quarantined) cache volume; a leased one is refused. Runs on a pool thread. */
+    @RequirePOST
+    public HttpResponse doEvict(@QueryParameter String host, @QueryParameter String volume) {
+        requireAdmin();
+        AgentBackend engine = engine();
+        if (engine == null) {
+            activity().lastAction(Messages.CloudStatusAction_EngineNotReady());
+            return HttpResponses.redirectToDot();
+        }
+        CloudActivity activity = activity();
+        activity.lastAction(Messages.CloudStatusAction_Evicting(volume, host));
+        Computer.threadPoolForRemoting.submit(() -> {
+            boolean done;
+            try {
+                done = engine.evict(host, volume);
+            } catch (RuntimeException e) {
+                done = false;
+                LOG.log(Level.WARNING, "evicting " + volume + " on " + host, e);
+            }
+            activity.lastAction(done ? Messages.CloudStatusAction_Evicted(volume, host)
+                    : Messages.CloudStatusAction_NotEvicted(volume, host));
+        });
+        return HttpResponses.redirectToDot();
+    }
+
+    /** One reaper pass over this cloud now, instead of at the next period. Runs on a pool thread. */
+    @RequirePOST
+    public HttpResponse doReapNow() {
+        requireAdmin();
+        CloudActivity activity = activity();
+        activity.lastAction(Messages.CloudStatusAction_Reaping());
+        Computer.threadPoolForRemoting.submit(() -> {
+            try {
+                ReaperWork.Pass pass = ReaperWork.reap(cloud, ReaperWork.liveAgents());
+                activity.lastAction(Messages.CloudStatusAction_Reaped(pass.summary()));
+            } catch (InterruptedException | RuntimeException e) {
+                activity.lastAction(Messages.CloudStatusAction_ReapFailed(e.getMessage()));
+            }
+        });
+        return HttpResponses.redirectToDot();
+    }
+
+    /** Probes a host ("is it really Sysbox"): starts a probe system container. Runs on a pool thread. */
+    @RequirePOST
+    public HttpResponse doCheckRuntime(@QueryParameter String host) {
+        requireAdmin();
+        DockerHostEntry entry = cloud.getHosts().stream().filter(h -> h.getName().equals(host)).findFirst().orElse(null);
+        if (entry == null) {
+            return HttpResponses.errorWithoutStack(400, "no Docker host named '" + host + "' in cloud " + cloud.name);
+        }
+        CloudActivity activity = activity();
+        activity.runtimeCheck(host, new CloudActivity.RuntimeCheck(Instant.now(), true, null));
+        Computer.threadPoolForRemoting.submit(() -> {
+            ProbeResult r;
+            String image = cloud.getTemplates().isEmpty() ? AgentTemplate.DEFAULT_IMAGE : cloud.getTemplates().get(0).getImage();
+            String runtime = cloud.getRuntimeSet().iterator().next();
+            try {
+                r = cloud.probeHost(entry, SystemContainerSpec.builder(image).runtime(runtime).build(), Duration.ofSeconds(90));
+            } catch (Exception e) {
+                r = new ProbeResult(host, List.of(new ProbeResult.Check("probe", ProbeResult.Status.FAIL,
+                        String.valueOf(e.getMessage()))));
+            }
+            activity.runtimeCheck(host, new CloudActivity.RuntimeCheck(Instant.now(), false, r));
+        });
+        return HttpResponses.redirectToDot();
+    }
+
+    /** Adds the status page to every system container cloud (its side panel, and its menu on Manage Jenkins → Clouds). */
+    @Extension
+    public static final class Factory extends TransientActionFactory<SystemContainerCloud> {
+        @Override
+        public Class<SystemContainerCloud> type() {
+            return SystemContainerCloud.class;
+        }
+
+        @NonNull
+        @Override
+        public Collection<? extends Action> createFor(@NonNull SystemContainerCloud target) {
+            return List.of(new CloudStatusAction(target));
+        }
+    }
+}
