@@ -74,6 +74,6 @@ if [ -x runtime-node/tests/run.sh ]; then
 fi
 
 echo "== shellcheck of the CI scripts and the agent image"
-shellcheck .ci/run .ci/*.sh .ci/sysbox-runc-standin run-tests.sh mvn-here benchmarks/run.sh engine-tools/cli/test-cli.sh \
+shellcheck .ci/run .ci/*.sh .ci/sysbox-runc-standin run-tests.sh run.sh mvn-here benchmarks/run.sh engine-tools/cli/test-cli.sh \
   runtime-node/images/agent/entrypoint.sh
 echo "all tests passed"

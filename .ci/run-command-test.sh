@@ -38,7 +38,7 @@ instance=
 clone_processes() {
   local p
   for p in /proc/[0-9]*; do
-    { [[ "$(readlink "$p/cwd" 2>/dev/null)" == "$work"* ]] || tr '\0' ' ' <"$p/cmdline" 2>/dev/null | grep -q "$work"; } \
+    { [[ "$(readlink "$p/cwd" 2>/dev/null)" == "$work"* ]] || tr '\0' ' ' 2>/dev/null <"$p/cmdline" | grep -q "$work"; } \
       && [ "${p#/proc/}" != "$$" ] && [ "${p#/proc/}" != "$BASHPID" ] && echo "${p#/proc/}"
   done
   return 0
