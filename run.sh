@@ -5,7 +5,7 @@
 #     packages are installed (.ci/install-packages.sh) and dockerd is started with the real Sysbox of ../shared/sysbox
 #     (.ci/start-docker.sh), as .ci/run does for the tests; that needs root. dockerd keeps running after this script.
 #  2. Images: system-container-agent:latest and sca-test/busybox:latest are built when missing (.ci/build-images.sh).
-#  3. Jenkins: `./mvn-here hpi:run` (Maven builds the plugin and starts Jenkins with it and the plugins of pom.xml,
+#  3. Jenkins: `./mvn-here hpi:run` (plain `mvn hpi:run` where ../shared/jenkins-repo is absent; Maven builds the plugin and starts Jenkins with it and the plugins of pom.xml,
 #     test-scope ones included) with JENKINS_HOME=work/ and a Configuration as Code file, work/jenkins.yaml (rewritten
 #     at every start), that defines the cloud `local` on this engine with the template `docker` (label docker, offered
 #     to pipelines, busybox preloaded into its Docker cache), and the sample Pipeline job docker-build-sample
@@ -65,7 +65,7 @@ if ! docker image inspect "$agent_image" "$tiny_image" >/dev/null 2>&1; then
 fi
 
 # 3. Jenkins home: the cloud (Configuration as Code) and the sample job
-command -v mvn >/dev/null || die "Maven is missing on this machine (./mvn-here needs a mvn to start from)"
+command -v mvn >/dev/null || die "Maven is missing on this machine (3.9.6 or newer; ./mvn-here needs a mvn to start from)"
 command -v curl >/dev/null || die "curl is missing on this machine"
 if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
   die "port $port is in use (another Jenkins?); set SCA_RUN_PORT"
@@ -137,13 +137,19 @@ trap 'stop_jenkins; exit 130' INT
 trap 'stop_jenkins; exit 143' TERM
 trap stop_jenkins EXIT
 
-say "starting Jenkins through ./mvn-here hpi:run (JENKINS_HOME $home)"
+# ./mvn-here where the local Jenkins repository is (our machines); plain Maven elsewhere
+if [ -n "${SCA_JENKINS_REPO_DIR:-}" ] || compgen -G "$top/../shared/jenkins-repo/*-from-source-m2.tar" >/dev/null; then
+  maven=(./mvn-here)
+else
+  maven=(mvn)
+fi
+say "starting Jenkins through ${maven[*]} hpi:run (JENKINS_HOME $home)"
 # Job control on for this one command: bash puts the job in a process group of its own whose id is its pid (set before
 # the command runs, so there is no window in which the group does not exist yet). A terminal's Ctrl-C reaches only
 # this script; it then stops the group.
 set -m
 JENKINS_HOME=$home CASC_JENKINS_CONFIG=$home/jenkins.yaml \
-  ./mvn-here -B -ntp hpi:run -Dhost="$host" -Dport="$port" -Djenkins.install.runSetupWizard=false "$@" </dev/null &
+  "${maven[@]}" -B -ntp hpi:run -Dhost="$host" -Dport="$port" -Djenkins.install.runSetupWizard=false "$@" </dev/null &
 mvn_pid=$!
 set +m
 pgid=$mvn_pid
