@@ -233,7 +233,9 @@ legacy=$(groovy 'println(jenkins.model.Jenkins.get().legacyInstanceId)' | tr -d 
 cloud_id=$(groovy 'println(jenkins.model.Jenkins.get().clouds.getByName("local").cloudId)' | tr -d '[:space:]')
 if [ -z "$legacy" ] || [ -z "$cloud_id" ]; then fail "could not read the instance id and cloud id"; fi
 instance=$legacy.$cloud_id
-say "cloud local exists (JCasC export); its Docker label $controller_label=$instance"
+status_page=$(api "$url/cloud/local/system-containers/") || fail "the cloud's status page did not answer"
+grep -q 'unix:///var/run/docker.sock' <<<"$status_page" || fail "the cloud's status page does not show its host"
+say "cloud local exists (JCasC export, clouds page, status page); its Docker label $controller_label=$instance"
 
 # A freestyle job on label docker running Docker inside its agent.
 cat > "$work/job.xml" <<XML
