@@ -39,8 +39,11 @@ ran_in() {
 }
 jenkins_ran=$(ran_in '*JenkinsTest'); docker_ran=$(ran_in '*DockerTest'); isolation_ran=$(ran_in '*IsolationDockerTest')
 echo "JenkinsRule tests run: $jenkins_ran; Docker-backed tests run: $docker_ran (isolation tests: $isolation_ran)"
-echo "not run here: JcascJenkinsTest (the local Jenkins repository has no configuration-as-code plugin; ci.jenkins.io runs it)"
+jcasc_ran=$(ran_in '*Jcasc*JenkinsTest'); memory_ran=$(ran_in 'io.jenkins.plugins.syscontainer.inmemory.*JenkinsTest')
+echo "JCasC tests run: $jcasc_ran; in-memory JenkinsRule tests run (what ci.jenkins.io runs without Docker): $memory_ran"
 [ "$jenkins_ran" -gt 0 ] || { echo "FAIL: no JenkinsRule test ran" >&2; exit 1; }
+[ "$jcasc_ran" -gt 0 ] || { echo "FAIL: no JCasC test ran" >&2; exit 1; }
+[ "$memory_ran" -gt 0 ] || { echo "FAIL: no in-memory JenkinsRule test ran" >&2; exit 1; }
 if [ "${SCA_REQUIRE_DOCKER:-0}" = 1 ] && [ "$docker_ran" -eq 0 ]; then
   echo "FAIL: SCA_REQUIRE_DOCKER=1 but no Docker-backed test ran" >&2; exit 1
 fi
@@ -74,6 +77,6 @@ if [ -x runtime-node/tests/run.sh ]; then
 fi
 
 echo "== shellcheck of the CI scripts and the agent image"
-shellcheck .ci/run .ci/*.sh .ci/sysbox-runc-standin run-tests.sh run.sh mvn-here benchmarks/run.sh engine-tools/cli/test-cli.sh \
+shellcheck .ci/run .ci/*.sh .ci/sysbox-runc-standin run-tests.sh run.sh mvn-here benchmarks/run.sh benchmarks/chaos.sh engine-tools/cli/test-cli.sh \
   runtime-node/images/agent/entrypoint.sh
 echo "all tests passed"

@@ -15,9 +15,6 @@ import io.jenkins.plugins.syscontainer.engine.HostStatus;
 import io.jenkins.plugins.syscontainer.engine.ProbeResult;
 import io.jenkins.plugins.syscontainer.engine.SecurityPolicy;
 import io.jenkins.plugins.syscontainer.engine.SystemContainerSpec;
-import io.jenkins.plugins.syscontainer.engine.cache.CacheLedger;
-import io.jenkins.plugins.syscontainer.engine.docker.DockerBackend;
-import io.jenkins.plugins.syscontainer.engine.docker.DockerHost;
 import io.jenkins.plugins.syscontainer.provisioning.AgentFactory;
 import io.jenkins.plugins.syscontainer.provisioning.CloudActivity;
 import io.jenkins.plugins.syscontainer.provisioning.CloudEngines;
@@ -32,6 +29,7 @@ import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.logging.Logger;
@@ -174,10 +172,15 @@ public class SystemContainerCloud extends Cloud implements ProvisioningCloud {
         return name;
     }
 
+    /** Where this cloud's agents run: its Docker hosts (a test or another placement may say otherwise). */
+    protected Placement placement() {
+        return new DockerHostsPlacement(hosts);
+    }
+
     /**
-     * Built from the hosts' settings (credentials by id: a credential whose content changes is read again when the
-     * cloud is saved or Jenkins restarts), the runtime allowlist and the scope. A changed fingerprint builds a new
-     * backend, which takes over the old one's cache leases.
+     * Built from the placement's settings (credentials by id: a credential whose content changes is read again when
+     * the cloud is saved or Jenkins restarts), the runtime allowlist and the scope. A changed fingerprint builds a new
+     * backend, which takes over the old one's cache leases. Worked out once per cloud object: a save makes a new one.
      */
     @Override
     public BackendRecipe backendRecipe() {
@@ -185,21 +188,11 @@ public class SystemContainerCloud extends Cloud implements ProvisioningCloud {
         if (r == null) {
             String scope = CloudEngines.get().scope(cloudId);
             Set<String> runtimes = getRuntimeSet();
-            List<DockerHostEntry> hs = List.copyOf(hosts);
-            StringBuilder fp = new StringBuilder(scope).append('|').append(runtimes);
-            for (DockerHostEntry h : hs) {
-                fp.append('|').append(h.fingerprint());
-            }
+            Placement placement = placement();
             java.nio.file.Path ledger = Jenkins.get().getRootDir().toPath().resolve("system-container-agents")
                     .resolve(ledgerFileName(cloudId));
-            r = new BackendRecipe(fp.toString(), previous -> {
-                List<DockerHost> dockerHosts = new ArrayList<>();
-                for (DockerHostEntry h : hs) {
-                    dockerHosts.add(h.toDockerHost(h.resolveTls()));
-                }
-                return new DockerBackend(scope, dockerHosts, new SecurityPolicy(runtimes), new CacheLedger(ledger),
-                        Clock.systemUTC(), null, previous instanceof DockerBackend d ? d.cachePool() : null);
-            });
+            r = new BackendRecipe(scope + "|" + runtimes + "|" + placement.fingerprint(),
+                    previous -> placement.build(scope, new SecurityPolicy(runtimes), ledger, previous));
             recipe = r;
         }
         return r;
@@ -211,10 +204,20 @@ public class SystemContainerCloud extends Cloud implements ProvisioningCloud {
                 : "cloud-" + UUID.nameUUIDFromBytes(cloudId.getBytes(java.nio.charset.StandardCharsets.UTF_8))) + ".ledger";
     }
 
-    /** The runtime check of one of this cloud's hosts (see {@link DockerHostEntry#probe}). */
-    public ProbeResult probeHost(DockerHostEntry entry, SystemContainerSpec spec, Duration timeout)
+    /** The runtime check of one of this cloud's places (a probe agent; talks to the place: a pool thread only). */
+    public ProbeResult probePlace(String place, SystemContainerSpec spec, Duration timeout)
             throws InterruptedException, java.io.IOException {
-        return DockerHostEntry.probe(entry, new SecurityPolicy(getRuntimeSet()), spec, timeout);
+        return placement().probe(place, new SecurityPolicy(getRuntimeSet()), spec, timeout);
+    }
+
+    /** The places agents go to, by name, with their endpoints (as configured). */
+    public Map<String, String> getPlaces() {
+        return placement().places();
+    }
+
+    /** Each place's cache size budget in bytes. */
+    public Map<String, Long> cacheBudgets() {
+        return placement().cacheBudgets();
     }
 
     /** The cloud with this id, or null. */
@@ -294,7 +297,7 @@ public class SystemContainerCloud extends Cloud implements ProvisioningCloud {
             return failure == null ? null : Messages.Template_Broken(t.getName(), name, failure);
         }
         TemplateSuspensions.Suspension s = suspensions().suspension(t.getName());
-        return s == null ? null : Messages.Template_Suspended(t.getName(), name, s.until(), s.reason());
+        return s == null ? null : Messages.Template_Suspended(t.getName(), name, s.until().truncatedTo(java.time.temporal.ChronoUnit.SECONDS), s.kind(), s.reason());
     }
 
     @Override
@@ -451,7 +454,7 @@ public class SystemContainerCloud extends Cloud implements ProvisioningCloud {
         for (AgentTemplate t : templates) {
             TemplateSuspensions.Suspension s = suspensions().suspension(t.getName());
             if (s != null) {
-                out.add(Messages.Template_Suspended(t.getName(), name, s.until(), s.reason()));
+                out.add(Messages.Template_Suspended(t.getName(), name, s.until().truncatedTo(java.time.temporal.ChronoUnit.SECONDS), s.kind(), s.reason()));
             }
         }
         return out;
@@ -471,21 +474,11 @@ public class SystemContainerCloud extends Cloud implements ProvisioningCloud {
 
     /** Why a configuration cannot be saved (naming the field), or null. */
     static Descriptor.FormException configurationProblem(SystemContainerCloud c) {
-        Set<String> seen = new HashSet<>();
-        for (DockerHostEntry h : c.hosts) {
-            String p = DockerHostEntry.nameProblem(h.getName());
-            if (p != null) {
-                return new Descriptor.FormException("Docker host '" + h.getName() + "': field 'name' " + p, "hosts");
-            }
-            if (!seen.add(h.getName())) {
-                return new Descriptor.FormException(Messages.SystemContainerCloud_DuplicateHost(h.getName()), "hosts");
-            }
-            String u = DockerHostEntry.uriProblem(h.getUri());
-            if (u != null) {
-                return new Descriptor.FormException("Docker host '" + h.getName() + "': field 'uri' " + u, "hosts");
-            }
+        List<String> placement = c.placement().problems();
+        if (!placement.isEmpty()) {
+            return new Descriptor.FormException(placement.get(0), "hosts");
         }
-        seen.clear();
+        Set<String> seen = new HashSet<>();
         for (AgentTemplate t : c.templates) {
             if (!seen.add(t.getName())) {
                 return new Descriptor.FormException(Messages.SystemContainerCloud_DuplicateTemplate(t.getName()), "templates");

@@ -18,9 +18,6 @@ import org.jvnet.hudson.test.MockAuthorizationStrategy;
 import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
 import org.springframework.security.access.AccessDeniedException;
 
-
-
-
 /** The cloud's configuration page keeps every field; the template form checks tell good values from bad ones. */
 @WithJenkins
 class CloudConfigJenkinsTest {

@@ -24,9 +24,6 @@ import org.junit.jupiter.api.Test;
 import org.jvnet.hudson.test.JenkinsRule;
 import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
 
-
-
-
 /**
  * What happens to the agents, containers and cache volumes of a cloud when it is renamed, re-saved or deleted, and
  * that terminating an agent never blocks the thread that asks (Jenkins asks under its queue lock).

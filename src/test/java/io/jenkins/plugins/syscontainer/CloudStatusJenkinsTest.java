@@ -32,9 +32,6 @@ import org.jvnet.hudson.test.JenkinsRule;
 import org.jvnet.hudson.test.MockAuthorizationStrategy;
 import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
 
-
-
-
 /**
  * The cloud's status page in a real Jenkins against real Docker: what it shows after real builds, a suspension and a
  * failure; that its actions need Administer and a POST with a crumb, and work; that it shows no secret.
@@ -73,7 +70,10 @@ class CloudStatusJenkinsTest {
             r.buildAndAssertSuccess(p);
             WorkflowJob b = r.createProject(WorkflowJob.class, "broken");
             b.setDefinition(new CpsFlowDefinition("node('broken') { echo 'never' }", true));
-            r.buildAndAssertStatus(Result.ABORTED, b);
+            r.buildAndAssertStatus(Result.FAILURE, b); // FAILURE with the reason: nobody pressed stop
+            WorkflowJob spare = r.createProject(WorkflowJob.class, "spare");
+            spare.setDefinition(new CpsFlowDefinition("systemContainerAgent(template: 'docker', cache: 'spare') { sh 'true' }", true));
+            r.buildAndAssertSuccess(spare); // leaves an idle cache volume of its own pool
 
             JenkinsRule.WebClient wc = r.createWebClient();
             r.submit(wc.goTo("cloud/ci/system-containers/").getFormByName("checkRuntime-local"));
@@ -88,13 +88,15 @@ class CloudStatusJenkinsTest {
             assertTrue(text.contains("Cache key docker on host local"), text);
             assertTrue(text.matches("(?s).*local\\s+docker\\s+sca-docker-[0-9a-f]{8}\\s+\\d+ s\\s+idle.*"), "no idle agent listed:\n" + text);
             assertTrue(text.matches("(?s).*sca-cache-docker-[0-9a-f]{8}\\s+leased by sca-docker-.*"), "no leased cache volume:\n" + text);
-            assertTrue(text.matches("(?s).*sca-cache-broken-[0-9a-f]{8}\\s+idle.*"), "no idle cache volume listed:\n" + text);
+            assertTrue(text.matches("(?s).*sca-cache-j[0-9a-f]{10}-spare-[0-9a-f]{8}\\s+idle.*"), "no idle cache volume listed:\n" + text);
+            assertFalse(text.contains("sca-cache-broken-"), "a template whose image is missing left a cache volume:\n" + text);
             assertTrue(text.matches("(?s).*✔ user namespace: uid_map '0 [1-9][0-9]* 65536'.*"), text);
             assertTrue(text.contains("Hit ratio: 67 % of 3"), "two warm starts of three:\n" + text);
             assertTrue(text.contains("Template broken is suspended until"), text);
             assertTrue(text.contains("IMAGE_MISSING"), text);
-            assertTrue(text.matches("(?s).*docker\\s+3\\s+2 / 1\\s+\\d+ / \\d+ ms.*"), "no timings row for 3 starts:\n" + text);
-            assertTrue(page.asXml().contains("queue to online, last 3 starts"), "no chart");
+            // three starts of the template, and the step's agent narrowed from it (on a cold pool of its own)
+            assertTrue(text.matches("(?s).*docker\\s+4\\s+2 / 2\\s+\\d+ / \\d+ ms.*"), "no timings row for 4 starts:\n" + text);
+            assertTrue(page.asXml().contains("queue to online, last 4 starts"), "no chart");
             assertFalse(page.getWebResponse().getContentAsString().contains("s3cr3t-value-never-shown"), "the page shows a secret");
 
             screenshot(r, "cloud/ci/system-containers/");
@@ -104,8 +106,8 @@ class CloudStatusJenkinsTest {
             r.submit(lift);
             assertEquals(List.of(), cloud.suspensions().entries(), "the suspension was not lifted");
 
-            // Evict the idle cache volume (the broken template's; the docker one is leased by the idle agent).
-            String vol = JenkinsDocker.volumes(scope).stream().filter(v -> v.startsWith("sca-cache-broken-")).findFirst().orElseThrow();
+            // Evict the idle cache volume (the spare pool's; the docker one is leased by the idle agent).
+            String vol = JenkinsDocker.volumes(scope).stream().filter(v -> v.contains("-spare-")).findFirst().orElseThrow();
             HtmlPage again = wc.goTo("cloud/ci/system-containers/");
             r.submit(again.getFormByName("evict-" + vol));
             await(() -> !JenkinsDocker.volumes(scope).contains(vol), "the eviction of " + vol);

@@ -22,9 +22,6 @@ import org.junit.jupiter.api.Test;
 import org.jvnet.hudson.test.JenkinsRule;
 import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
 
-
-
-
 /** What an administrator does in the browser (HtmlUnit, with Jenkins' own JavaScript), checked against what is saved. */
 @WithJenkins
 class CloudUiJenkinsTest {

@@ -27,9 +27,6 @@ import org.junit.jupiter.api.Test;
 import org.jvnet.hudson.test.JenkinsRule;
 import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
 
-
-
-
 /**
  * What users do, end to end: a real Jenkins 2.555.3, the local Docker engine, agents under the real Sysbox. Each test
  * checks that no container is left behind once its builds are over.
@@ -84,7 +81,7 @@ class EndToEndJenkinsTest {
     @Test
     void theStepRunsDockerAndTheSecondBuildOnTheSameCacheStartsWarm() throws Exception {
         WorkflowJob p = r.createProject(WorkflowJob.class, "warm");
-        p.setDefinition(new CpsFlowDefinition("systemContainerAgent(label: 'docker', cache: 'warm') {\n"
+        p.setDefinition(new CpsFlowDefinition("systemContainerAgent(template: 'docker', cache: 'warm') {\n"
                 + "  sh '''if docker image inspect warm-marker:1 >/dev/null 2>&1; then echo CACHE=WARM; else echo CACHE=COLD;\n"
                 + "        printf 'FROM sca-test/busybox:latest\\\\nRUN echo marker > /marker\\\\n' | docker build -t warm-marker:1 -; fi'''\n"
                 + "  sh 'docker run --rm warm-marker:1 cat /marker'\n"
@@ -138,7 +135,7 @@ class EndToEndJenkinsTest {
         WorkflowJob p = r.createProject(WorkflowJob.class, "broken-then-fixed");
         p.setDefinition(new CpsFlowDefinition("node('docker') { sh 'echo the-body-ran' }", true));
         long t0 = System.nanoTime();
-        WorkflowRun b = r.buildAndAssertStatus(Result.ABORTED, p);
+        WorkflowRun b = r.buildAndAssertStatus(Result.FAILURE, p); // with the reason: nobody pressed stop
         long ms = (System.nanoTime() - t0) / 1_000_000;
         r.assertLogContains("no agent can be provisioned for label 'docker': template docker of cloud ci is suspended", b);
         r.assertLogContains("IMAGE_MISSING", b);

@@ -18,9 +18,6 @@ import org.junit.jupiter.api.Test;
 import org.kohsuke.stapler.DataBoundConstructor;
 import org.kohsuke.stapler.DataBoundSetter;
 
-
-
-
 /**
  * The JCasC example in the docs uses only properties that exist: every key under {@code systemContainer}, a host or a
  * template is a {@code @DataBoundConstructor} parameter or has a {@code @DataBoundSetter}. (The full import/export

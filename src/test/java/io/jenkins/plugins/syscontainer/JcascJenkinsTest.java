@@ -16,9 +16,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.jvnet.hudson.test.JenkinsRule;
 import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
 
-
-
-
 /**
  * The JCasC example of the docs loads with every value, exports, and the export loads back to the same cloud. Plain
  * {@code JenkinsRule} with the configuration-as-code plugin's own API, no JCasC test harness needed.

@@ -14,9 +14,6 @@ import org.junit.jupiter.api.Test;
 import org.jvnet.hudson.test.JenkinsRule;
 import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
 
-
-
-
 /** The {@code systemContainerAgent} step in a real pipeline: refusals before any provisioning, and a real agent. */
 @WithJenkins
 class PipelineStepJenkinsTest {
@@ -43,7 +40,7 @@ class PipelineStepJenkinsTest {
         for (String[] c : List.of(
                 new String[] {"systemContainerAgent(cloud: 'nope') { echo 'the body ran' }",
                     "argument 'cloud': no System Container Agents cloud named 'nope'"},
-                new String[] {"systemContainerAgent(cloud: 'x', label: 'private') { echo 'the body ran' }",
+                new String[] {"systemContainerAgent(cloud: 'x', template: 'private') { echo 'the body ran' }",
                     "template 'private' of cloud 'x' is not offered to pipelines"},
                 new String[] {"systemContainerAgent(cloud: 'x', cpus: 256) { echo 'the body ran' }",
                     "argument 'cpus': 256.0 is more than template 'docker' allows (2.0)"},
@@ -71,7 +68,7 @@ class PipelineStepJenkinsTest {
         WorkflowJob p = r.createProject(WorkflowJob.class, "broken-template");
         p.setDefinition(new CpsFlowDefinition("node('broken') { echo 'the body ran' }", true));
         long t = System.nanoTime();
-        WorkflowRun b = r.buildAndAssertStatus(Result.ABORTED, p);
+        WorkflowRun b = r.buildAndAssertStatus(Result.FAILURE, p); // with the reason: nobody pressed stop
         long ms = (System.nanoTime() - t) / 1_000_000;
         r.assertLogContains("no agent can be provisioned for label 'broken': template broken of cloud x cannot provision:"
                 + " field 'image'", b);
@@ -88,7 +85,7 @@ class PipelineStepJenkinsTest {
         String scope = JenkinsDocker.scope(r.jenkins, ci);
         try {
             WorkflowJob p = r.createProject(WorkflowJob.class, "inner-docker");
-            p.setDefinition(new CpsFlowDefinition("systemContainerAgent(label: 'docker') {\n"
+            p.setDefinition(new CpsFlowDefinition("systemContainerAgent(template: 'docker') {\n"
                     + "  sh 'docker info --format {{.Driver}}; echo \"node=$NODE_NAME ws=$WORKSPACE\"'\n"
                     + "  sh 'docker run --rm sca-test/busybox:latest echo hello-from-inner'\n"
                     + "}", true));

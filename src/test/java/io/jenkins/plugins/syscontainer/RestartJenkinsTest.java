@@ -15,9 +15,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.jvnet.hudson.test.junit.jupiter.JenkinsSessionExtension;
 
-
-
-
 /**
  * A controller restart in the middle of a {@code node} block: the build resumes on the same agent (same container),
  * and the agent goes when the block ends. Before one-shot retention honoured {@code willContinue()}, the agent was

@@ -100,32 +100,48 @@ public final class LostAgents {
     }
 
     /**
+     * When the watch looks (seconds after the channel closed): a killed container may still read as running for a
+     * moment, and a host may not answer while its engine restarts. Within 10 s: Pipeline gives up on a lost agent's
+     * step after 15 s, as aborted.
+     */
+    static final long[] LOOKS = {0, 2, 5, 10, 30, 60, 120};
+
+    /**
      * When a system container agent's channel closes while it is not being terminated, asks (on a pool thread) whether
-     * its container ended; if it did, the agent is lost. A channel that dropped while the container runs is left to
-     * the retention strategy, which reconnects.
+     * its container ended; if it did, the agent is lost. While its host does not answer (its engine restarting, say)
+     * it looks again a few times. A channel that dropped while the container runs is left to the retention strategy,
+     * which reconnects.
      */
     @Extension
     public static final class Watch extends ComputerListener {
         @Override
         public void onOffline(Computer computer, OfflineCause cause) {
-            if (!(computer instanceof SystemContainerComputer c) || c.isTerminating() || c.getEndReason() != null) {
+            if (computer instanceof SystemContainerComputer c && c.getNode() != null) {
+                look(c, c.getNode(), 0);
+            }
+        }
+
+        private static void look(SystemContainerComputer c, SystemContainerAgent agent, int attempt) {
+            if (attempt >= LOOKS.length) {
                 return;
             }
-            SystemContainerAgent agent = c.getNode();
-            if (agent == null || c.isTerminating()) {
-                return;
-            }
-            Computer.threadPoolForRemoting.submit(() -> {
+            jenkins.util.Timer.get().schedule(() -> Computer.threadPoolForRemoting.submit(() -> {
+                if (c.isTerminating() || c.getEndReason() != null || c.isOnline() || c.getNode() != agent) {
+                    return;
+                }
                 String reason;
                 try {
                     reason = agent.endReason();
                 } catch (RuntimeException e) {
+                    LOG.log(Level.FINE, "could not ask why " + agent.getNodeName() + " went offline", e);
                     reason = null;
                 }
-                if (reason != null && !c.isTerminating()) {
+                if (reason != null) {
                     lose(agent, reason);
+                } else {
+                    look(c, agent, attempt + 1);
                 }
-            });
+            }), LOOKS[attempt] - (attempt == 0 ? 0 : LOOKS[attempt - 1]), java.util.concurrent.TimeUnit.SECONDS);
         }
     }
 }

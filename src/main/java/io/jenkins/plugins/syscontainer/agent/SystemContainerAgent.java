@@ -204,11 +204,12 @@ public class SystemContainerAgent extends AbstractCloudSlave {
     /** Why its container ended (exit code, OOM-killed), or null when it runs or nothing is known; may call the engine. */
     public String endReason() {
         AgentBackend backend = AgentEngines.get().backend(getCloudId());
-        AgentHandle c = container;
-        if (backend == null || c == null) {
+        if (backend == null) {
             return null;
         }
-        return backend.endReason(c);
+        AgentHandle c = container(); // throws when the host does not answer: nothing is known then
+        return c == null ? "its container " + shortId() + " on host '" + hostName + "' no longer exists (removed by"
+                + " someone else, or lost with its host)" : backend.endReason(c);
     }
 
     @Override

@@ -5,7 +5,6 @@ import hudson.model.AsyncPeriodicWork;
 import hudson.model.Node;
 import hudson.model.TaskListener;
 import hudson.slaves.Cloud;
-import io.jenkins.plugins.syscontainer.DockerHostEntry;
 import io.jenkins.plugins.syscontainer.PipelineTemplates;
 import io.jenkins.plugins.syscontainer.SystemContainerCloud;
 import io.jenkins.plugins.syscontainer.agent.AgentEngines;
@@ -109,11 +108,7 @@ public class ReaperWork extends AsyncPeriodicWork {
         for (String gone : engine.vanished(hostByAgent)) {
             lost(gone, "its container no longer exists (removed by someone else, or lost with its host)", lines);
         }
-        Map<String, Long> budgets = new HashMap<>();
-        for (DockerHostEntry h : cloud.getHosts()) {
-            budgets.put(h.getName(), (long) h.getCacheBudgetGb() << 30);
-        }
-        for (AgentBackend.CacheMaintenance m : engine.maintainCaches(budgets, DEFAULT_BUDGET)) {
+        for (AgentBackend.CacheMaintenance m : engine.maintainCaches(cloud.cacheBudgets(), DEFAULT_BUDGET)) {
             if (m.error() != null) {
                 lines.add("cloud " + cloud.name + ", host " + m.place() + ": cache maintenance failed: " + m.error());
             } else if (!m.evicted().isEmpty()) {

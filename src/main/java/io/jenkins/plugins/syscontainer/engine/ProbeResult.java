@@ -1,9 +1,11 @@
 package io.jenkins.plugins.syscontainer.engine;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.List;
 
 /** A place's runtime check, one line per check: the engine answers, the runtime is there, agents start isolated. */
+@JsonPropertyOrder({"host", "ok", "checks"})
 public record ProbeResult(String host, List<Check> checks) {
     public enum Status { PASS, WARN, FAIL }
 

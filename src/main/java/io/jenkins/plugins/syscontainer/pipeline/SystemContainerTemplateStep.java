@@ -6,7 +6,6 @@ import hudson.model.Run;
 import hudson.model.TaskListener;
 import io.jenkins.plugins.syscontainer.AgentTemplate;
 import io.jenkins.plugins.syscontainer.AgentTemplateDescriptor;
-import io.jenkins.plugins.syscontainer.TemplateValidation;
 import java.util.Set;
 import org.jenkinsci.plugins.workflow.steps.Step;
 import org.jenkinsci.plugins.workflow.steps.StepContext;

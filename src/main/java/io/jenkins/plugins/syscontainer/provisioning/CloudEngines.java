@@ -220,18 +220,19 @@ public final class CloudEngines extends AgentEngines {
         }
     }
 
-    /** Every backend that is built and recovered now (for the upkeep and the reaper). */
-    List<AgentBackend> readyBackends() {
-        List<CompletableFuture<AgentBackend>> fs;
+    /** Every backend that is built and recovered now, by cloud id (for the upkeep and shutdown). */
+    Map<String, AgentBackend> readyBackends() {
+        Map<String, CompletableFuture<AgentBackend>> fs;
         synchronized (engines) {
-            fs = engines.values().stream().map(Entry::engine).toList();
+            fs = new HashMap<>();
+            engines.forEach((id, e) -> fs.put(id, e.engine()));
         }
-        List<AgentBackend> out = new ArrayList<>();
-        for (CompletableFuture<AgentBackend> f : fs) {
+        Map<String, AgentBackend> out = new HashMap<>();
+        fs.forEach((id, f) -> {
             if (f.isDone() && !f.isCompletedExceptionally()) {
-                out.add(f.join());
+                out.put(id, f.join());
             }
-        }
+        });
         return out;
     }
 
@@ -278,7 +279,7 @@ public final class CloudEngines extends AgentEngines {
     @Terminator
     public static void closeAtShutdown() {
         CloudEngines self = get();
-        for (AgentBackend b : self.readyBackends()) {
+        for (AgentBackend b : self.readyBackends().values()) {
             close(b);
         }
         synchronized (self.engines) {

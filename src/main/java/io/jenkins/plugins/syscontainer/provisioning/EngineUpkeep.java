@@ -3,7 +3,10 @@ package io.jenkins.plugins.syscontainer.provisioning;
 import hudson.Extension;
 import hudson.model.AsyncPeriodicWork;
 import hudson.model.TaskListener;
+import io.jenkins.plugins.syscontainer.agent.SystemContainerAgent;
+import io.jenkins.plugins.syscontainer.agent.SystemContainerComputer;
 import io.jenkins.plugins.syscontainer.engine.AgentBackend;
+import java.util.Map;
 import jenkins.util.SystemProperties;
 
 /**
@@ -32,15 +35,31 @@ public class EngineUpkeep extends AsyncPeriodicWork {
     @Override
     protected void execute(TaskListener listener) {
         boolean recovered = false;
-        for (AgentBackend b : CloudEngines.get().readyBackends()) {
+        for (Map.Entry<String, AgentBackend> e : CloudEngines.get().readyBackends().entrySet()) {
             try {
-                recovered |= b.recoverPending();
-            } catch (RuntimeException e) {
-                listener.getLogger().println("recovering hosts of " + b.controllerId() + " failed: " + e);
+                if (e.getValue().recoverPending()) {
+                    recovered = true;
+                    reconnect(e.getKey());
+                }
+            } catch (RuntimeException ex) {
+                listener.getLogger().println("recovering hosts of " + e.getValue().controllerId() + " failed: " + ex);
             }
         }
         if (recovered) {
             CloudEngines.reviewQueueSoon();
+        }
+    }
+
+    /**
+     * A host came back: its agents that are offline (their launch failed while it was down) connect now rather than
+     * at their retention's next check a minute later, so Pipelines resuming on them do not give up waiting.
+     */
+    private static void reconnect(String cloudId) {
+        for (SystemContainerAgent a : SystemContainerAgent.all(cloudId)) {
+            if (a.toComputer() instanceof SystemContainerComputer c && c.isOffline() && !c.isConnecting()
+                    && !c.isTerminating()) {
+                c.connect(false);
+            }
         }
     }
 }

@@ -7,7 +7,6 @@ import hudson.model.Computer;
 import hudson.model.TaskListener;
 import hudson.util.HttpResponses;
 import io.jenkins.plugins.syscontainer.AgentTemplate;
-import io.jenkins.plugins.syscontainer.DockerHostEntry;
 import io.jenkins.plugins.syscontainer.ProbeReport;
 import io.jenkins.plugins.syscontainer.SystemContainerCloud;
 import io.jenkins.plugins.syscontainer.agent.SystemContainerAgent;
@@ -105,9 +104,9 @@ public class CloudStatusAction implements Action {
             engine.hosts().forEach(h -> status.put(h.name(), h));
         }
         List<HostRow> rows = new ArrayList<>();
-        for (DockerHostEntry h : cloud.getHosts()) {
-            HostStatus st = status.get(h.getName());
-            CloudActivity.RuntimeCheck rc = activity().runtimeCheck(h.getName());
+        for (Map.Entry<String, String> h : cloud.getPlaces().entrySet()) {
+            HostStatus st = status.get(h.getKey());
+            CloudActivity.RuntimeCheck rc = activity().runtimeCheck(h.getKey());
             String runtime;
             String check;
             if (rc == null) {
@@ -120,7 +119,7 @@ public class CloudStatusAction implements Action {
                 runtime = ProbeReport.text(rc.report()) + "\n(" + when(rc.at()) + ")";
                 check = rc.report().ok() ? "ok" : rc.report().notIsolated() ? "not-isolated" : "failed";
             }
-            rows.add(new HostRow(h.getName(), h.getUri(), st == null || st.available(),
+            rows.add(new HostRow(h.getKey(), h.getValue(), st == null || st.available(),
                     st == null ? "" : when(st.retryAt()), st == null || st.lastError() == null ? "" : st.lastError(),
                     st == null ? 0 : st.failures(), runtime, check));
         }
@@ -263,8 +262,7 @@ public class CloudStatusAction implements Action {
     @RequirePOST
     public HttpResponse doCheckRuntime(@QueryParameter String host) {
         requireAdmin();
-        DockerHostEntry entry = cloud.getHosts().stream().filter(h -> h.getName().equals(host)).findFirst().orElse(null);
-        if (entry == null) {
+        if (!cloud.getPlaces().containsKey(host)) {
             return HttpResponses.errorWithoutStack(400, "no Docker host named '" + host + "' in cloud " + cloud.name);
         }
         CloudActivity activity = activity();
@@ -274,7 +272,7 @@ public class CloudStatusAction implements Action {
             String image = cloud.getTemplates().isEmpty() ? AgentTemplate.DEFAULT_IMAGE : cloud.getTemplates().get(0).getImage();
             String runtime = cloud.getRuntimeSet().iterator().next();
             try {
-                r = cloud.probeHost(entry, SystemContainerSpec.builder(image).runtime(runtime).build(), Duration.ofSeconds(90));
+                r = cloud.probePlace(host, SystemContainerSpec.builder(image).runtime(runtime).build(), Duration.ofSeconds(90));
             } catch (Exception e) {
                 r = new ProbeResult(host, List.of(new ProbeResult.Check("probe", ProbeResult.Status.FAIL,
                         String.valueOf(e.getMessage()))));

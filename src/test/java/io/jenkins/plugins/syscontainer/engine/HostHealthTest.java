@@ -9,9 +9,6 @@ import io.jenkins.plugins.syscontainer.testsupport.MutableClock;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-
-
-
 class HostHealthTest {
     @Test
     void backoffDoublesUpToFiveMinutesAndRecoversByItself() {

@@ -15,9 +15,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-
-
-
 /** What a Jenkinsfile may ask of an administrator's template through the step's arguments, and what it is refused. */
 class PipelineOverridesTest {
     private static final AgentIdentity ID = new AgentIdentity("c", "cloud", "t", "a");

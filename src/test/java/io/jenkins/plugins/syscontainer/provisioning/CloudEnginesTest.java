@@ -25,8 +25,6 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-
-
 /**
  * The provisioner never waits for an engine's recovery: against a host that accepts connections and never answers
  * (so recovery takes the whole response timeout), {@code ifReady} answers at once with "not yet", while callers that

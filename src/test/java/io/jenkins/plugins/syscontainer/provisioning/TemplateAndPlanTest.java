@@ -24,9 +24,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-
-
-
 /** The adapter's decisions that need no Jenkins: template translation and validation, caps, failure reactions. */
 class TemplateAndPlanTest {
     private static final AgentIdentity ID = new AgentIdentity("ctrl", "cloud", "maven", "sca-maven-1");

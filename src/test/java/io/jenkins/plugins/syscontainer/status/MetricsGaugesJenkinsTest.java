@@ -18,8 +18,6 @@ import org.junit.jupiter.api.Test;
 import org.jvnet.hudson.test.JenkinsRule;
 import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
 
-
-
 /**
  * Our gauges in the real Metrics plugin's registry (the plugin is an optional dependency, present in this test's
  * Jenkins), read live from a real Jenkins.

@@ -13,9 +13,6 @@ import java.util.List;
 import java.util.Map;
 import jenkins.model.Jenkins;
 
-
-
-
 /**
  * A cloud on the local Docker for JenkinsRule tests (real Jenkins, real Docker, real Sysbox), and checks that it
  * leaves nothing behind. Each test's Jenkins has an instance id of its own, so the Docker labels it writes are its own.

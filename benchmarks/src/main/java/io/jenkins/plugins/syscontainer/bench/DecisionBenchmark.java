@@ -1,14 +1,15 @@
 package io.jenkins.plugins.syscontainer.bench;
 
 import io.jenkins.plugins.syscontainer.engine.AgentIdentity;
-import io.jenkins.plugins.syscontainer.engine.DockerHost;
-import io.jenkins.plugins.syscontainer.engine.HostScheduler;
-import io.jenkins.plugins.syscontainer.engine.ManagedHost;
 import io.jenkins.plugins.syscontainer.engine.ProvisionRequest;
 import io.jenkins.plugins.syscontainer.engine.SecurityPolicy;
 import io.jenkins.plugins.syscontainer.engine.SystemContainerSpec;
-import io.jenkins.plugins.syscontainer.engine.VolumeLease;
-import io.jenkins.plugins.syscontainer.engine.VolumeProvider;
+import io.jenkins.plugins.syscontainer.engine.cache.VolumeLease;
+import io.jenkins.plugins.syscontainer.engine.cache.VolumeProvider;
+import io.jenkins.plugins.syscontainer.engine.cache.VolumeStore;
+import io.jenkins.plugins.syscontainer.engine.docker.DockerHost;
+import io.jenkins.plugins.syscontainer.engine.docker.HostScheduler;
+import io.jenkins.plugins.syscontainer.engine.docker.ManagedHost;
 import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -86,7 +87,7 @@ public class DecisionBenchmark {
         }
         scheduler = new HostScheduler(new VolumeProvider() {
             @Override
-            public VolumeLease lease(ManagedHost host, ProvisionRequest req, boolean forceFresh) {
+            public VolumeLease lease(VolumeStore host, ProvisionRequest req, boolean forceFresh) {
                 throw new IllegalStateException("no lease on the decision path");
             }
 

@@ -1,18 +1,19 @@
 package io.jenkins.plugins.syscontainer.bench;
 
-import io.jenkins.plugins.syscontainer.engine.DockerAgent;
 import io.jenkins.plugins.syscontainer.engine.AgentIdentity;
-import io.jenkins.plugins.syscontainer.engine.CacheLedger;
+import io.jenkins.plugins.syscontainer.engine.AgentStream;
 import io.jenkins.plugins.syscontainer.engine.CacheSettings;
-import io.jenkins.plugins.syscontainer.engine.ContainerExec;
-import io.jenkins.plugins.syscontainer.engine.DockerHost;
-import io.jenkins.plugins.syscontainer.engine.ExecStream;
-import io.jenkins.plugins.syscontainer.engine.ImageTransfer;
+import io.jenkins.plugins.syscontainer.engine.ExecResult;
 import io.jenkins.plugins.syscontainer.engine.ProvisionRequest;
 import io.jenkins.plugins.syscontainer.engine.ProvisioningEvent;
 import io.jenkins.plugins.syscontainer.engine.SecurityPolicy;
-import io.jenkins.plugins.syscontainer.engine.DockerBackend;
 import io.jenkins.plugins.syscontainer.engine.SystemContainerSpec;
+import io.jenkins.plugins.syscontainer.engine.cache.CacheLedger;
+import io.jenkins.plugins.syscontainer.engine.docker.ContainerExec;
+import io.jenkins.plugins.syscontainer.engine.docker.DockerAgent;
+import io.jenkins.plugins.syscontainer.engine.docker.DockerBackend;
+import io.jenkins.plugins.syscontainer.engine.docker.DockerHost;
+import io.jenkins.plugins.syscontainer.engine.docker.ImageTransfer;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -44,7 +45,8 @@ public final class EndToEndBenchmark {
     private final Floor floor = new Floor();
     private final String run = UUID.randomUUID().toString().substring(0, 6);
     private final DockerBackend engine;
-    private int seq;
+    /** Agents are named by this counter; several threads provision at once (concurrency runs). */
+    private final java.util.concurrent.atomic.AtomicInteger seq = new java.util.concurrent.atomic.AtomicInteger();
 
     EndToEndBenchmark(int reps, Path sample) {
         this.reps = reps;
@@ -65,7 +67,11 @@ public final class EndToEndBenchmark {
         try {
             b.runAll(quick);
         } finally {
-            b.cleanup();
+            try {
+                b.cleanup();
+            } catch (Exception e) {
+                System.err.println("cleanup failed: " + e);
+            }
         }
     }
 
@@ -74,7 +80,7 @@ public final class EndToEndBenchmark {
     }
 
     private ProvisionRequest request(String key, CacheSettings cache) {
-        return new ProvisionRequest(new AgentIdentity(engine.controllerId(), "bench", "bench", "bench-" + run + "-" + (++seq)),
+        return new ProvisionRequest(new AgentIdentity(engine.controllerId(), "bench", "bench", "bench-" + run + "-" + seq.incrementAndGet()),
                 spec(), key, cache, T);
     }
 
@@ -153,7 +159,11 @@ public final class EndToEndBenchmark {
 
     /** n agents started at once; prints wall time, per-agent p90 and CPU seconds; returns {wall, p90, cpu}. */
     private double[] concurrent(int n, boolean bare) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(n);
+        ExecutorService pool = Executors.newFixedThreadPool(n, r -> {
+            Thread t = new Thread(r, "bench-concurrency");
+            t.setDaemon(true); // a failed run must not keep the JVM alive
+            return t;
+        });
         Stats per = new Stats((bare ? "floor" : "engine") + "_concurrency" + n + "_per_agent");
         List<Future<Object>> started = new ArrayList<>();
         long cpu0 = CpuMeter.ticks();
@@ -178,8 +188,12 @@ public final class EndToEndBenchmark {
             started.add(pool.submit(job));
         }
         List<Object> handles = new ArrayList<>();
-        for (Future<Object> f : started) {
-            handles.add(f.get());
+        try {
+            for (Future<Object> f : started) {
+                handles.add(f.get(T.toSeconds() * 2, java.util.concurrent.TimeUnit.SECONDS));
+            }
+        } finally {
+            pool.shutdownNow();
         }
         double wall = ms(t0);
         double cpu = CpuMeter.seconds(cpu0, CpuMeter.ticks());
@@ -208,7 +222,7 @@ public final class EndToEndBenchmark {
             String key = "bench-build-" + run + "-" + i;
             for (boolean warm : new boolean[] {false, true}) {
                 DockerAgent a = engine.provision(request(key, preload), ProvisioningEvent.Listener.NONE);
-                ContainerExec exec = new ContainerExec(engine.hosts().get(0).api());
+                ContainerExec exec = new ContainerExec(engine.managedHosts().get(0).api());
                 long t = System.nanoTime();
                 check(exec.run(a.containerId(), List.of("docker", "run", "--rm", TINY, "true"), T));
                 (warm ? warmRun : coldRun).add(ms(t));
@@ -229,7 +243,7 @@ public final class EndToEndBenchmark {
 
     private void roundTrip(DockerAgent a) throws Exception {
         byte[] msg = "ping\n".getBytes(StandardCharsets.US_ASCII);
-        try (ExecStream s = ExecStream.open(a.host().streaming(), a.containerId(), List.of("head", "-c", "5"), null, b -> { })) {
+        try (AgentStream s = a.channel().open(List.of("head", "-c", "5"), null, b -> { })) {
             OutputStream in = s.stdin();
             in.write(msg);
             in.flush();
@@ -251,14 +265,14 @@ public final class EndToEndBenchmark {
         }
     }
 
+    /** Removes whatever this run made, whether it ended well or not: the engine's objects and the floor's. */
     private void cleanup() throws Exception {
-        engine.caches().stats().forEach(s -> s.volumes().forEach(v -> {
-            try {
-                floor.docker.removeVolumeCmd(v.name()).exec();
-            } catch (RuntimeException e) {
-                System.err.println("cleanup: " + v.name() + ": " + e.getMessage());
+        for (var r : engine.discardAll()) {
+            if (!r.errors().isEmpty()) {
+                System.err.println("cleanup: " + r.toJson());
             }
-        }));
+        }
+        floor.removeAll(run);
         engine.close();
     }
 }

@@ -57,6 +57,29 @@ final class Floor {
         docker.removeVolumeCmd(volume).exec();
     }
 
+    /** Removes every floor container and volume whose name contains {@code run} (this run made it), whatever its state. */
+    void removeAll(String run) {
+        for (var c : docker.listContainersCmd().withShowAll(true).withLabelFilter(Map.of(LABEL, "floor")).exec()) {
+            if (c.getNames() != null && c.getNames().length > 0 && c.getNames()[0].contains(run)) {
+                try {
+                    remove(c.getId());
+                } catch (RuntimeException e) {
+                    System.err.println("cleanup: container " + c.getNames()[0] + ": " + e.getMessage());
+                }
+            }
+        }
+        var vols = docker.listVolumesCmd().withFilter("label", List.of(LABEL + "=floor")).exec().getVolumes();
+        for (var v : vols == null ? List.<com.github.dockerjava.api.command.InspectVolumeResponse>of() : vols) {
+            if (v.getName().contains(run)) {
+                try {
+                    removeVolume(v.getName());
+                } catch (RuntimeException e) {
+                    System.err.println("cleanup: volume " + v.getName() + ": " + e.getMessage());
+                }
+            }
+        }
+    }
+
     void createVolume(String volume) {
         docker.createVolumeCmd().withName(volume).withLabels(Map.of(LABEL, "floor")).exec();
     }

@@ -3,9 +3,6 @@ package io.jenkins.plugins.syscontainer.engine.cache;
 import io.jenkins.plugins.syscontainer.engine.ProvisionRequest;
 import io.jenkins.plugins.syscontainer.engine.ProvisioningException;
 
-
-
-
 /** Hands out {@link VolumeLease}s for agent containers: a cache pool, or a throw-away volume per agent. */
 public interface VolumeProvider {
     /**

@@ -170,10 +170,11 @@ public final class DockerBackend implements AgentBackend {
                 }
             }
             volumes.recover(store(h), mounted);
-            h.markRecovered();
+            h.recovered(true);
             h.health().markSuccess();
             return true;
         } catch (RuntimeException e) {
+            h.recovered(false);
             h.health().markFailure("recovery failed: " + e.getMessage());
             return false;
         }
@@ -383,8 +384,9 @@ public final class DockerBackend implements AgentBackend {
             if (s == null || Boolean.TRUE.equals(s.getRunning())) {
                 return null;
             }
+            String what = "removing".equals(s.getStatus()) ? "was removed by someone else" : s.getStatus();
             return "the container " + ContainerExec.shortId(agent.containerId()) + " on host '" + agent.hostName()
-                    + "' " + s.getStatus() + " with exit code " + s.getExitCodeLong()
+                    + "' " + what + " with exit code " + s.getExitCodeLong()
                     + (Boolean.TRUE.equals(s.getOOMKilled()) ? ", killed for lack of memory (OOM-killed: raise the"
                             + " template's memory)" : ", not OOM-killed") + (s.getFinishedAt() == null ? ""
                             : ", at " + s.getFinishedAt());

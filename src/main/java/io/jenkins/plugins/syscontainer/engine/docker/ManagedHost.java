@@ -19,8 +19,12 @@ public final class ManagedHost implements Closeable {
     private final DockerHost config;
     private final HostHealth health;
     private final Set<String> agents = new HashSet<>();
-    /** Whether this host's running agents and cache volumes are known (recovered since the engine started). */
-    private boolean recovered;
+    /**
+     * Whether a recovery of this host's state failed (it did not answer) and has not succeeded since: its running
+     * agents and cache volumes are not known, so it takes no agent. A host whose engine never asked to recover (a
+     * one-off tool) is usable as it is.
+     */
+    private boolean recoveryPending;
     private DockerClient api;
     private DockerClient streaming;
     private DockerHttpClient raw;
@@ -67,11 +71,11 @@ public final class ManagedHost implements Closeable {
     }
 
     public synchronized boolean isRecovered() {
-        return recovered;
+        return !recoveryPending;
     }
 
-    synchronized void markRecovered() {
-        recovered = true;
+    synchronized void recovered(boolean ok) {
+        recoveryPending = !ok;
     }
 
     /** Takes a slot for {@code agentName}; false when the host is full. Idempotent per name. */

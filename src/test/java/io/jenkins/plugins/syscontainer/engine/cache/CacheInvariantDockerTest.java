@@ -29,9 +29,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-
-
-
 /**
  * 20 concurrent provisions on one pool of 4 volumes, with random terminations and container kills in between, while a
  * checker watches Docker for the whole run: no cache volume may ever be mounted by two live containers.

@@ -32,9 +32,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
-
-
-
 /** Eviction under a size budget, quarantine of a broken volume, and leases rebuilt after a controller restart. */
 class CacheLifecycleDockerTest {
     private static final long MIB = 1L << 20;

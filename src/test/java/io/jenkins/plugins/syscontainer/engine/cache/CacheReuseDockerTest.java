@@ -19,9 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-
-
-
 /**
  * A second agent with the same cache key starts on the first one's volume and finds its images; preloading warms a
  * new volume; a golden volume seeds new volumes. Prints the warm/cold and golden/preload timings.

@@ -11,9 +11,6 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-
-
-
 class CliArgsTest {
     @Test
     void optionsRepeatsFlagsAndTheCommand() throws Exception {

@@ -14,9 +14,6 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
-
-
-
 /** The command-line tool against the real engine. */
 class EngineCliDockerTest {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();

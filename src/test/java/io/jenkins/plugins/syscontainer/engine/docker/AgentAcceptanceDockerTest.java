@@ -18,9 +18,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
-
-
-
 /**
  * What users do with Docker inside an agent, under the real Sysbox: BuildKit builds and their cache, Compose, user
  * networks with name resolution, published ports, an inner privileged container, swarm, and what survives into the

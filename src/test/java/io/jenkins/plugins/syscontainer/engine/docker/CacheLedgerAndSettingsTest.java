@@ -21,9 +21,6 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-
-
-
 class CacheLedgerAndSettingsTest {
     @Test
     void ledgerSurvivesARestartThroughItsFile(@TempDir Path dir) {

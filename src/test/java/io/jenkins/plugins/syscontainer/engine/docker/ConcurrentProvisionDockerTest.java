@@ -12,9 +12,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-
-
-
 /** Ten agents provisioned at once on one host all become ready; prints the wall time next to a single one. */
 class ConcurrentProvisionDockerTest {
     @Test

@@ -25,9 +25,6 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-
-
-
 /**
  * The end-to-end run shared by the unix-socket and TLS tests: provision with a cache volume, check the container is
  * what the policy allows, run an inner container, push 10 MB through the exec channel both ways, put a file, then

@@ -20,9 +20,6 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-
-
-
 /** Real Docker failures come back as the right {@link FailureKind}, with nothing left behind. */
 class FailureClassificationDockerTest {
     @Test
@@ -36,8 +33,11 @@ class FailureClassificationDockerTest {
             assertEquals(FailureKind.IMAGE_MISSING, e.kind(), e.getMessage());
             assertTrue(e.getMessage().contains("sca-test/no-such-image:1") && e.getMessage().contains("docker load"),
                     e.getMessage());
-            assertFalse(e.kind().tryElsewhere());
+            assertTrue(e.kind().templateFatal(), "the only host refused: the template is at fault");
             assertEquals(List.of(), fx.containers());
+            assertEquals(List.of(), fx.docker.listVolumesCmd().withFilter("label",
+                    List.of(io.jenkins.plugins.syscontainer.engine.Labels.CONTROLLER + "=" + fx.controllerId)).exec()
+                    .getVolumes(), "no volume is made before the image is known to be there");
         }
     }
 

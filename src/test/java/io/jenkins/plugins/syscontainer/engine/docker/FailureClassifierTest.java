@@ -15,9 +15,6 @@ import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import org.junit.jupiter.api.Test;
 
-
-
-
 /** Docker's real error texts (captured from Docker 20.10) map to the right kinds. */
 class FailureClassifierTest {
     private static FailureKind kind(Throwable t) {
@@ -46,7 +43,11 @@ class FailureClassifierTest {
     @Test
     void kindsSayWhatToDo() {
         assertFalse(FailureKind.BAD_TEMPLATE.tryElsewhere());
-        assertFalse(FailureKind.IMAGE_MISSING.tryElsewhere());
+        assertTrue(FailureKind.IMAGE_MISSING.tryElsewhere(), "another host may have the image");
+        assertTrue(FailureKind.IMAGE_MISSING.templateFatal(), "once every host refused, the template is at fault");
+        assertTrue(FailureKind.BAD_TEMPLATE.templateFatal());
+        assertFalse(FailureKind.UNKNOWN.templateFatal(), "a transient failure suspends nothing");
+        assertFalse(FailureKind.HOST_UNAVAILABLE.templateFatal());
         assertTrue(FailureKind.HOST_UNAVAILABLE.tryElsewhere());
         assertTrue(FailureKind.RUNTIME_MISSING.tryElsewhere());
         assertTrue(FailureKind.INNER_DOCKER_NOT_READY.retryOnFreshCache());

@@ -21,9 +21,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-
-
-
 /**
  * A host at a dead endpoint, and one that accepts connections but never answers, fail within their configured
  * timeouts and are marked unhealthy; the healthy host still serves.

@@ -13,9 +13,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-
-
-
 class HostSchedulerTest {
     private final MutableClock clock = new MutableClock();
 

@@ -23,9 +23,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-
-
-
 /**
  * Pulling the agent image from a registry that wants credentials: the local registry of {@code .ci/start-registry.sh}
  * (basic auth), which holds the agent image; the host has the layers but not the tag, so only the engine's pull, with

@@ -14,9 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-
-
-
 /**
  * The inbound agent start against a real engine. The Jenkins agent jar is not available here (it comes from the Jenkins
  * artifact repository), so a shell script stands in for {@code java}: it logs the arguments it got and the content

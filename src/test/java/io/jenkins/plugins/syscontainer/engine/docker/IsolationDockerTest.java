@@ -28,9 +28,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-
-
-
 /**
  * What Sysbox isolates, asserted on an agent the engine provisioned under the real {@code sysbox-runc} (the test bed
  * runs Sysbox CE 0.7.0 built from source, {@code ../shared/sysbox}). Each check compares the agent's view with the

@@ -19,9 +19,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-
-
-
 /**
  * Every refusal of the security policy, tried for real through the engine against Docker: each fails as a bad
  * template naming the field, and no container or volume is created.

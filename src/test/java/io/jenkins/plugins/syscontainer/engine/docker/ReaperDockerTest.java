@@ -21,9 +21,6 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-
-
-
 /** The reaper removes an orphan, and leaves a live agent, another controller's container and an unlabelled one alone. */
 class ReaperDockerTest {
     @Test

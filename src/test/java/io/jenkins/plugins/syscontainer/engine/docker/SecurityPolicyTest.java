@@ -20,9 +20,6 @@ import java.util.Set;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
-
-
-
 class SecurityPolicyTest {
     private final SecurityPolicy policy = SecurityPolicy.defaultPolicy();
 

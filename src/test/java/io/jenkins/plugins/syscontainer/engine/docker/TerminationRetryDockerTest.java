@@ -24,9 +24,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-
-
-
 /** Terminations that fail keep the lease and slot and can be retried; long silent calls outlive the API timeout. */
 class TerminationRetryDockerTest {
     /** A lease that records its releases (our own interface; no Docker client is faked). */

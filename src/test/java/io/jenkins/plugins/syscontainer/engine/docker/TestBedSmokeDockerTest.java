@@ -22,9 +22,6 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
-
-
-
 /**
  * Proves the CI test bed: a system container from the agent image, under runtime sysbox-runc, not privileged, with a
  * fresh named volume at /var/lib/docker, gets a working inner Docker that runs an inner container.

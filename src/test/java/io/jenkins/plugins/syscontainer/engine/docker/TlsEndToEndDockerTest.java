@@ -20,9 +20,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-
-
-
 /**
  * The end-to-end scenario over TLS TCP against a second dockerd with --tlsverify; clients without a certificate
  * from its CA are refused.

@@ -1,0 +1,178 @@
+package io.jenkins.plugins.syscontainer.scale;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.cloudbees.plugins.credentials.Credentials;
+import com.cloudbees.plugins.credentials.CredentialsProvider;
+import com.cloudbees.plugins.credentials.CredentialsScope;
+import com.cloudbees.plugins.credentials.domains.DomainRequirement;
+import com.cloudbees.plugins.credentials.impl.UsernamePasswordCredentialsImpl;
+import edu.umd.cs.findbugs.annotations.NonNull;
+import hudson.model.FreeStyleProject;
+import hudson.model.ItemGroup;
+import hudson.model.Label;
+import hudson.model.Queue;
+import hudson.slaves.Cloud;
+import io.jenkins.plugins.syscontainer.AgentTemplate;
+import io.jenkins.plugins.syscontainer.engine.AgentBackend;
+import io.jenkins.plugins.syscontainer.testsupport.InMemoryBackend;
+import io.jenkins.plugins.syscontainer.testsupport.InMemoryCloud;
+import java.lang.reflect.Field;
+import java.lang.reflect.Proxy;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.jvnet.hudson.test.JenkinsRule;
+import org.jvnet.hudson.test.TestExtension;
+import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
+import org.springframework.security.core.Authentication;
+
+/**
+ * What the plugin costs on Jenkins' hot paths, in a real Jenkins: 100, 1,000 and 5,000 queued builds with labels
+ * served by 20 templates of two clouds whose hosts are all down (this measures the controller, not Docker; the builds
+ * stay queued, told why they wait). Every template names registry credentials, from a credentials provider that
+ * counts its look-ups, and every backend call is watched: none may happen on a thread that holds the queue lock, and
+ * no credentials look-up may happen during a queue pass. Prints, per size, the median time of {@code Queue.maintain()}
+ * with our clouds and with none (same queue, side by side), their ratio, and the time of one provisioning decision.
+ * The figures go to docs/performance.md; the test asserts the rules, not the timings.
+ */
+@WithJenkins
+class QueueScaleJenkinsTest {
+    static final AtomicInteger LOOKUPS = new AtomicInteger();
+    static final List<String> UNDER_LOCK = new CopyOnWriteArrayList<>();
+    @TempDir
+    Path fs;
+
+    /** Every credentials look-up is counted; one made while the queue lock is held is a violation. */
+    @TestExtension
+    public static final class CountingCredentials extends CredentialsProvider {
+        @NonNull
+        @Override
+        public <C extends Credentials> List<C> getCredentialsInItemGroup(@NonNull Class<C> type, ItemGroup itemGroup,
+                Authentication authentication, @NonNull List<DomainRequirement> requirements) {
+            LOOKUPS.incrementAndGet();
+            if (queueLockHeld()) {
+                UNDER_LOCK.add("credentials look-up of " + type.getSimpleName());
+            }
+            UsernamePasswordCredentialsImpl c;
+            try {
+                c = new UsernamePasswordCredentialsImpl(CredentialsScope.GLOBAL, "counted", "", "user", "password");
+            } catch (hudson.model.Descriptor.FormException e) {
+                throw new IllegalStateException(e);
+            }
+            return type.isInstance(c) ? List.of(type.cast(c)) : List.of();
+        }
+    }
+
+    static boolean queueLockHeld() {
+        try {
+            Field f = Queue.class.getDeclaredField("lock");
+            f.setAccessible(true);
+            return ((ReentrantLock) f.get(jenkins.model.Jenkins.get().getQueue())).isHeldByCurrentThread();
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot see the queue's lock", e);
+        }
+    }
+
+    /** Calls that may talk to a platform; memory-only answers (free slots, hosts, caches) are allowed anywhere. */
+    static final Set<String> IO = Set.of("provision", "terminate", "recover", "recoverPending", "reattach", "endReason",
+            "reap", "vanished", "discardAll", "evict", "maintainCaches", "diagnostics", "probe");
+
+    private static AgentBackend watched(AgentBackend b) {
+        return (AgentBackend) Proxy.newProxyInstance(AgentBackend.class.getClassLoader(), new Class<?>[] {AgentBackend.class},
+                (proxy, m, args) -> {
+                    if (IO.contains(m.getName()) && queueLockHeld()) {
+                        UNDER_LOCK.add("backend call " + m.getName());
+                    }
+                    try {
+                        return m.invoke(b, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
+    private InMemoryCloud cloud(JenkinsRule r, String name, int first) {
+        InMemoryBackend.Places places = new InMemoryBackend.Places("h1", "h2");
+        places.down("h1", "connection refused");
+        places.down("h2", "connection refused");
+        places.decorate = QueueScaleJenkinsTest::watched;
+        InMemoryCloud c = new InMemoryCloud(name, places);
+        List<AgentTemplate> ts = new ArrayList<>();
+        for (int i = first; i < first + 10; i++) {
+            AgentTemplate t = InMemoryCloud.template("t" + i, fs);
+            t.setRegistryCredentialsId("counted");
+            t.setPullPolicy(AgentTemplate.PULL_ALWAYS);
+            ts.add(t);
+        }
+        c.setTemplates(ts);
+        return c;
+    }
+
+    private static long medianMaintainNanos(Queue q, int passes) {
+        long[] t = new long[passes];
+        for (int i = 0; i < passes; i++) {
+            long t0 = System.nanoTime();
+            q.maintain();
+            t[i] = System.nanoTime() - t0;
+        }
+        java.util.Arrays.sort(t);
+        return t[passes / 2];
+    }
+
+    @Test
+    void aBigQueueCostsLittleAndNothingSlowRunsUnderTheQueueLock(JenkinsRule r) throws Exception {
+        InMemoryCloud a = cloud(r, "scale-a", 0);
+        InMemoryCloud b = cloud(r, "scale-b", 10);
+        r.jenkins.setQuietPeriod(0);
+        Queue q = r.jenkins.getQueue();
+        List<String> lines = new ArrayList<>();
+        int made = 0;
+        for (int size : new int[] {100, 1000, 5000}) {
+            for (; made < size; made++) {
+                FreeStyleProject p = r.createFreeStyleProject("job-" + made);
+                p.setAssignedLabel(Label.get("t" + (made % 20)));
+                q.schedule2(p, 0);
+            }
+            r.jenkins.clouds.removeAll(InMemoryCloud.class);
+            q.maintain();
+            long none = medianMaintainNanos(q, 7);
+            r.jenkins.clouds.add(a);
+            r.jenkins.clouds.add(b);
+            a.engine(); // built and recovered: the engines' own start is not a queue pass
+            b.engine();
+            q.maintain();
+            int lookupsBefore = LOOKUPS.get();
+            long ours = medianMaintainNanos(q, 7);
+            int lookups = LOOKUPS.get() - lookupsBefore;
+            assertEquals(size, q.getItems().length, "every build is still queued");
+            Queue.Item item = q.getItems()[0];
+            assertTrue(String.valueOf(item.getWhy()).contains("no in-memory place") || String.valueOf(item.getWhy()).contains("can take agents now"),
+                    "a queued build says why it waits: " + item.getWhy());
+            long decisions = 2000;
+            Cloud.CloudState state = new Cloud.CloudState(Label.get("t7"), 0);
+            long t0 = System.nanoTime();
+            for (int i = 0; i < decisions; i++) {
+                a.provision(state, 1);
+            }
+            double decisionMicros = (System.nanoTime() - t0) / 1000.0 / decisions;
+            String line = String.format(Locale.ROOT, "{\"figure\":\"queue_maintain\",\"queued\":%d,\"templates\":20,\"clouds\":2,"
+                    + "\"maintain_none_ms\":%.2f,\"maintain_ours_ms\":%.2f,\"ratio\":%.3f,\"per_item_us\":%.2f,"
+                    + "\"credential_lookups_per_pass\":%.1f,\"provision_decision_us\":%.2f}",
+                    size, none / 1e6, ours / 1e6, (double) ours / none, (ours - none) / 1000.0 / size, lookups / 7.0, decisionMicros);
+            System.out.println(line);
+            lines.add(line);
+            assertEquals(0, lookups, "credentials were looked up on a queue pass");
+        }
+        assertEquals(List.of(), UNDER_LOCK, "slow calls under the queue lock");
+        System.out.println("queue scale figures:\n" + String.join("\n", lines));
+    }
+}
