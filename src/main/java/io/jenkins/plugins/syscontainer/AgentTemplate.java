@@ -186,11 +186,11 @@ public class AgentTemplate implements Describable<AgentTemplate>, java.io.Serial
 
     /** The engine's view of this template, after the same checks as the form; throws naming the bad field. */
     public SystemContainerSpec toSpec() {
-        require("image", TemplateValidation.image(image));
-        require("memoryMb", TemplateValidation.memoryMb(memoryMb));
-        require("cpus", TemplateValidation.cpus(cpus));
-        require("pidsLimit", TemplateValidation.pidsLimit(pidsLimit));
-        require("env", TemplateValidation.envProblem(env));
+        TemplateValidation.require("image", TemplateValidation.image(image));
+        TemplateValidation.require("memoryMb", TemplateValidation.memoryMb(memoryMb));
+        TemplateValidation.require("cpus", TemplateValidation.cpus(cpus));
+        TemplateValidation.require("pidsLimit", TemplateValidation.pidsLimit(pidsLimit));
+        TemplateValidation.require("env", TemplateValidation.envProblem(env));
         SystemContainerSpec.Builder b = SystemContainerSpec.builder(image.trim()).runtime(runtime).cpus(cpus)
                 .memoryBytes(memoryMb << 20).pidsLimit(pidsLimit).workingDir(remoteFs);
         for (Map.Entry<String, String> e : TemplateValidation.env(env).entrySet()) {
@@ -200,10 +200,10 @@ public class AgentTemplate implements Describable<AgentTemplate>, java.io.Serial
     }
 
     public CacheSettings toCacheSettings() {
-        require("preloadImages", TemplateValidation.preloadImages(preloadImages));
-        require("cacheMaxVolumes", TemplateValidation.range(cacheMaxVolumes, 1, 1000));
-        require("cacheIdleDays", TemplateValidation.range(cacheIdleDays, 1, 3650));
-        require("goldenVolume", TemplateValidation.volumeName(goldenVolume));
+        TemplateValidation.require("preloadImages", TemplateValidation.preloadImages(preloadImages));
+        TemplateValidation.require("cacheMaxVolumes", TemplateValidation.range(cacheMaxVolumes, 1, 1000));
+        TemplateValidation.require("cacheIdleDays", TemplateValidation.range(cacheIdleDays, 1, 3650));
+        TemplateValidation.require("goldenVolume", TemplateValidation.volumeName(goldenVolume));
         return CacheSettings.DEFAULTS.withMaxVolumes(cacheMaxVolumes)
                 .withPreload(TemplateValidation.lines(preloadImages))
                 .withIdleTtl(Duration.ofDays(cacheIdleDays))
@@ -216,7 +216,7 @@ public class AgentTemplate implements Describable<AgentTemplate>, java.io.Serial
      * A credentials look-up: called on the provisioning thread only, never on Jenkins' queue or provisioning paths.
      */
     public ImageSource toImageSource() {
-        require("pullPolicy", TemplateValidation.pullPolicy(pullPolicy));
+        TemplateValidation.require("pullPolicy", TemplateValidation.pullPolicy(pullPolicy));
         ImageSource.PullPolicy policy = switch (pullPolicy) {
             case PULL_ALWAYS -> ImageSource.PullPolicy.ALWAYS;
             case PULL_NEVER -> ImageSource.PullPolicy.NEVER;
@@ -236,13 +236,13 @@ public class AgentTemplate implements Describable<AgentTemplate>, java.io.Serial
 
     /** Every check of {@link #toRequest} that needs no look-up; throws naming the field. */
     private void checkSettings() {
-        require("cacheKey", TemplateValidation.cacheKey(cacheKey));
-        require("launchMethod", TemplateValidation.launchMethod(launchMethod));
-        require("readyTimeoutSeconds", TemplateValidation.seconds(readyTimeoutSeconds, 5, 1800));
-        require("launchTimeoutSeconds", TemplateValidation.seconds(launchTimeoutSeconds, 10, 1800));
-        require("pullPolicy", TemplateValidation.pullPolicy(pullPolicy));
-        require("standbyAgents", TemplateValidation.range(standbyAgents, 0, 100));
-        require("standbyMaxAgeMinutes", TemplateValidation.range(standbyMaxAgeMinutes, 1, 7 * 24 * 60));
+        TemplateValidation.require("cacheKey", TemplateValidation.cacheKey(cacheKey));
+        TemplateValidation.require("launchMethod", TemplateValidation.launchMethod(launchMethod));
+        TemplateValidation.require("readyTimeoutSeconds", TemplateValidation.seconds(readyTimeoutSeconds, 5, 1800));
+        TemplateValidation.require("launchTimeoutSeconds", TemplateValidation.seconds(launchTimeoutSeconds, 10, 1800));
+        TemplateValidation.require("pullPolicy", TemplateValidation.pullPolicy(pullPolicy));
+        TemplateValidation.require("standbyAgents", TemplateValidation.range(standbyAgents, 0, 100));
+        TemplateValidation.require("standbyMaxAgeMinutes", TemplateValidation.range(standbyMaxAgeMinutes, 1, 7 * 24 * 60));
         toSpec();
         toCacheSettings();
     }
@@ -254,12 +254,6 @@ public class AgentTemplate implements Describable<AgentTemplate>, java.io.Serial
      */
     public String problem() {
         return derived().problem();
-    }
-
-    private static void require(String field, String problem) {
-        if (problem != null) {
-            throw new IllegalArgumentException("field '" + field + "': " + problem);
-        }
     }
 
     /** The pool agents of this template lease from, or null for no cache. */
@@ -313,6 +307,7 @@ public class AgentTemplate implements Describable<AgentTemplate>, java.io.Serial
 
     @DataBoundSetter
     public void setImage(String v) {
+        TemplateValidation.require("image", v == null || v.isBlank() ? null : TemplateValidation.image(v.trim()));
         image = v == null || v.isBlank() ? DEFAULT_IMAGE : v.trim();
         changed();
     }
@@ -333,6 +328,7 @@ public class AgentTemplate implements Describable<AgentTemplate>, java.io.Serial
 
     @DataBoundSetter
     public void setCpus(double v) {
+        TemplateValidation.require("cpus", TemplateValidation.cpus(v));
         cpus = v;
         changed();
     }
@@ -343,6 +339,7 @@ public class AgentTemplate implements Describable<AgentTemplate>, java.io.Serial
 
     @DataBoundSetter
     public void setMemoryMb(long v) {
+        TemplateValidation.require("memoryMb", TemplateValidation.memoryMb(v));
         memoryMb = v;
         changed();
     }
@@ -353,6 +350,7 @@ public class AgentTemplate implements Describable<AgentTemplate>, java.io.Serial
 
     @DataBoundSetter
     public void setPidsLimit(long v) {
+        TemplateValidation.require("pidsLimit", TemplateValidation.pidsLimit(v));
         pidsLimit = v;
         changed();
     }
@@ -363,6 +361,7 @@ public class AgentTemplate implements Describable<AgentTemplate>, java.io.Serial
 
     @DataBoundSetter
     public void setEnv(String v) {
+        TemplateValidation.require("env", TemplateValidation.envProblem(v));
         env = v == null ? "" : v;
         changed();
     }
@@ -383,6 +382,7 @@ public class AgentTemplate implements Describable<AgentTemplate>, java.io.Serial
 
     @DataBoundSetter
     public void setCacheKey(String v) {
+        TemplateValidation.require("cacheKey", TemplateValidation.cacheKey(v));
         cacheKey = v == null || v.isBlank() ? null : v.strip(); // an empty form field means "the template's name"
         changed();
     }
@@ -393,6 +393,7 @@ public class AgentTemplate implements Describable<AgentTemplate>, java.io.Serial
 
     @DataBoundSetter
     public void setCacheMaxVolumes(int v) {
+        TemplateValidation.require("cacheMaxVolumes", TemplateValidation.range(v, 1, 1000));
         cacheMaxVolumes = v;
         changed();
     }
@@ -403,6 +404,7 @@ public class AgentTemplate implements Describable<AgentTemplate>, java.io.Serial
 
     @DataBoundSetter
     public void setPreloadImages(String v) {
+        TemplateValidation.require("preloadImages", TemplateValidation.preloadImages(v));
         preloadImages = v == null ? "" : v;
         changed();
     }
@@ -413,6 +415,7 @@ public class AgentTemplate implements Describable<AgentTemplate>, java.io.Serial
 
     @DataBoundSetter
     public void setIdleMinutes(int v) {
+        TemplateValidation.require("idleMinutes", TemplateValidation.nonNegative(v));
         idleMinutes = Math.max(0, v);
         changed();
     }
@@ -423,6 +426,7 @@ public class AgentTemplate implements Describable<AgentTemplate>, java.io.Serial
 
     @DataBoundSetter
     public void setReadyTimeoutSeconds(int v) {
+        TemplateValidation.require("readyTimeoutSeconds", TemplateValidation.seconds(v, 5, 1800));
         readyTimeoutSeconds = v;
         changed();
     }
@@ -433,6 +437,7 @@ public class AgentTemplate implements Describable<AgentTemplate>, java.io.Serial
 
     @DataBoundSetter
     public void setLaunchTimeoutSeconds(int v) {
+        TemplateValidation.require("launchTimeoutSeconds", TemplateValidation.seconds(v, 10, 1800));
         launchTimeoutSeconds = v;
         changed();
     }
@@ -443,6 +448,7 @@ public class AgentTemplate implements Describable<AgentTemplate>, java.io.Serial
 
     @DataBoundSetter
     public void setInstanceCap(int v) {
+        TemplateValidation.require("instanceCap", TemplateValidation.nonNegative(v));
         instanceCap = Math.max(0, v);
         changed();
     }
@@ -463,6 +469,7 @@ public class AgentTemplate implements Describable<AgentTemplate>, java.io.Serial
 
     @DataBoundSetter
     public void setCacheIdleDays(int v) {
+        TemplateValidation.require("cacheIdleDays", TemplateValidation.range(v, 1, 3650));
         cacheIdleDays = v;
         changed();
     }
@@ -473,6 +480,7 @@ public class AgentTemplate implements Describable<AgentTemplate>, java.io.Serial
 
     @DataBoundSetter
     public void setGoldenVolume(String v) {
+        TemplateValidation.require("goldenVolume", TemplateValidation.volumeName(v));
         goldenVolume = v == null ? "" : v.trim();
         changed();
     }
@@ -493,6 +501,7 @@ public class AgentTemplate implements Describable<AgentTemplate>, java.io.Serial
 
     @DataBoundSetter
     public void setLaunchMethod(String v) {
+        TemplateValidation.require("launchMethod", TemplateValidation.launchMethod(v));
         launchMethod = v == null || v.isBlank() ? LAUNCH_ATTACH : v.trim();
         changed();
     }
@@ -503,6 +512,7 @@ public class AgentTemplate implements Describable<AgentTemplate>, java.io.Serial
 
     @DataBoundSetter
     public void setPullPolicy(String v) {
+        TemplateValidation.require("pullPolicy", TemplateValidation.pullPolicy(v));
         pullPolicy = v == null || v.isBlank() ? PULL_IF_MISSING : v.trim();
         changed();
     }
@@ -523,6 +533,7 @@ public class AgentTemplate implements Describable<AgentTemplate>, java.io.Serial
 
     @DataBoundSetter
     public void setPipelineImages(String v) {
+        TemplateValidation.require("pipelineImages", TemplateValidation.imagePatterns(v));
         pipelineImages = v == null ? "" : v.strip();
         changed();
     }
@@ -543,6 +554,7 @@ public class AgentTemplate implements Describable<AgentTemplate>, java.io.Serial
 
     @DataBoundSetter
     public void setStandbyAgents(int v) {
+        TemplateValidation.require("standbyAgents", TemplateValidation.range(v, 0, 100));
         standbyAgents = v;
         changed();
     }
@@ -553,6 +565,7 @@ public class AgentTemplate implements Describable<AgentTemplate>, java.io.Serial
 
     @DataBoundSetter
     public void setStandbyMaxAgeMinutes(int v) {
+        TemplateValidation.require("standbyMaxAgeMinutes", TemplateValidation.range(v, 1, 7 * 24 * 60));
         standbyMaxAgeMinutes = v;
         changed();
     }

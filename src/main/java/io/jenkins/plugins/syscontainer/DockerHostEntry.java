@@ -159,6 +159,7 @@ public class DockerHostEntry implements Describable<DockerHostEntry> {
 
     @DataBoundSetter
     public void setMaxAgents(int v) {
+        TemplateValidation.require("maxAgents", TemplateValidation.range(v, 1, 10_000));
         maxAgents = v;
     }
 
@@ -168,7 +169,8 @@ public class DockerHostEntry implements Describable<DockerHostEntry> {
 
     @DataBoundSetter
     public void setCacheBudgetGb(int v) {
-        cacheBudgetGb = Math.max(1, v);
+        TemplateValidation.require("cacheBudgetGb", TemplateValidation.range(v, 1, 1_000_000));
+        cacheBudgetGb = v;
     }
 
     public int getConnectTimeoutSeconds() {
@@ -177,6 +179,7 @@ public class DockerHostEntry implements Describable<DockerHostEntry> {
 
     @DataBoundSetter
     public void setConnectTimeoutSeconds(int v) {
+        TemplateValidation.require("connectTimeoutSeconds", TemplateValidation.seconds(v, 1, 300));
         connectTimeoutSeconds = v;
     }
 
@@ -186,6 +189,7 @@ public class DockerHostEntry implements Describable<DockerHostEntry> {
 
     @DataBoundSetter
     public void setResponseTimeoutSeconds(int v) {
+        TemplateValidation.require("responseTimeoutSeconds", TemplateValidation.seconds(v, 5, 3600));
         responseTimeoutSeconds = v;
     }
 

@@ -408,7 +408,8 @@ public class SystemContainerCloud extends Cloud implements ProvisioningCloud {
 
     @DataBoundSetter
     public void setMaxAgents(int v) {
-        maxAgents = Math.max(0, v);
+        TemplateValidation.require("maxAgents", TemplateValidation.nonNegative(v));
+        maxAgents = v;
     }
 
     public String getAllowedRuntimes() {
@@ -431,7 +432,8 @@ public class SystemContainerCloud extends Cloud implements ProvisioningCloud {
 
     @DataBoundSetter
     public void setReaperGraceMinutes(int v) {
-        reaperGraceMinutes = Math.max(1, v);
+        TemplateValidation.require("reaperGraceMinutes", TemplateValidation.range(v, 1, 7 * 24 * 60));
+        reaperGraceMinutes = v;
     }
 
     public String getJenkinsUrl() {

@@ -73,6 +73,16 @@ public final class TemplateValidation {
                 : "must be '" + AgentTemplate.LAUNCH_ATTACH + "' or '" + AgentTemplate.LAUNCH_INBOUND_WEBSOCKET + "'";
     }
 
+    /**
+     * Refuses a value that can never work, naming the field (a form, configuration as code, a pipeline argument).
+     * Settings saved by an earlier version are read without setters; {@link AgentTemplate#problem()} reports theirs.
+     */
+    public static void require(String field, String problem) {
+        if (problem != null) {
+            throw new IllegalArgumentException("field '" + field + "': " + problem);
+        }
+    }
+
     public static String nonNegative(long v) {
         return v >= 0 ? null : "must not be negative";
     }

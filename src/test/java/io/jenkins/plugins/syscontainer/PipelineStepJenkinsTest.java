@@ -46,7 +46,7 @@ class PipelineStepJenkinsTest {
                     "argument 'cpus': 256.0 is more than template 'docker' allows (2.0)"},
                 new String[] {"systemContainerAgent(cloud: 'x', image: 'docker.io/library/alpine:3') { echo 'the body ran' }",
                     "argument 'image': 'docker.io/library/alpine:3' is not among the images template 'docker' lets pipelines choose"},
-                new String[] {"systemContainerAgent(cloud: 'x', memoryMb: 10) { echo 'the body ran' }", "field 'memoryMb'"})) {
+                new String[] {"systemContainerAgent(cloud: 'x', memoryMb: 10) { echo 'the body ran' }", "argument 'memoryMb': must be between 256 MiB"})) {
             p.setDefinition(new CpsFlowDefinition(c[0], true));
             WorkflowRun b = r.buildAndAssertStatus(Result.FAILURE, p);
             r.assertLogContains(c[1], b);
@@ -62,8 +62,9 @@ class PipelineStepJenkinsTest {
      */
     @Test
     void aBrokenTemplateFailsItsBuildsFastWithTheReason(JenkinsRule r) throws Exception {
-        AgentTemplate broken = new AgentTemplate("broken");
-        broken.setImage("Not A Valid Image");
+        // as saved by an earlier version (a form or configuration as code would refuse the image at once)
+        AgentTemplate broken = (AgentTemplate) jenkins.model.Jenkins.XSTREAM2.fromXML("<io.jenkins.plugins.syscontainer.AgentTemplate>"
+                + "<name>broken</name><image>Not A Valid Image</image></io.jenkins.plugins.syscontainer.AgentTemplate>");
         unreachableCloud(r).setTemplates(List.of(broken));
         WorkflowJob p = r.createProject(WorkflowJob.class, "broken-template");
         p.setDefinition(new CpsFlowDefinition("node('broken') { echo 'the body ran' }", true));

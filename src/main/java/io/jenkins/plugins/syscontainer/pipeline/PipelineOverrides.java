@@ -64,35 +64,35 @@ final class PipelineOverrides {
             }
             // The administrator's registry credentials are for the template's image only.
             t.setRegistryCredentialsId("");
-            t.setImage(r.image());
+            set(refused, "image", () -> t.setImage(r.image()));
         }
         if (r.cpus() != null) {
             if (r.cpus() > base.getCpus()) {
                 refused.add("argument 'cpus': " + r.cpus() + " is more than template '" + base.getName() + "' allows ("
                         + base.getCpus() + ")");
             }
-            t.setCpus(r.cpus());
+            set(refused, "cpus", () -> t.setCpus(r.cpus()));
         }
         if (r.memoryMb() != null) {
             if (r.memoryMb() > base.getMemoryMb()) {
                 refused.add("argument 'memoryMb': " + r.memoryMb() + " is more than template '" + base.getName()
                         + "' allows (" + base.getMemoryMb() + ")");
             }
-            t.setMemoryMb(r.memoryMb());
+            set(refused, "memoryMb", () -> t.setMemoryMb(r.memoryMb()));
         }
         if (r.pidsLimit() != null) {
             if (r.pidsLimit() > base.getPidsLimit()) {
                 refused.add("argument 'pidsLimit': " + r.pidsLimit() + " is more than template '" + base.getName()
                         + "' allows (" + base.getPidsLimit() + ")");
             }
-            t.setPidsLimit(r.pidsLimit());
+            set(refused, "pidsLimit", () -> t.setPidsLimit(r.pidsLimit()));
         }
         if (r.env() != null) {
             String both = (base.getEnv() + "\n" + r.env()).strip();
-            t.setEnv(both);
+            set(refused, "env", () -> t.setEnv(both));
         }
         if (r.cache() != null) {
-            t.setCacheKey(SystemContainerTemplateStep.jobCacheKey(jobFullName, r.cache()));
+            set(refused, "cache", () -> t.setCacheKey(SystemContainerTemplateStep.jobCacheKey(jobFullName, r.cache())));
         }
         if (r.preloadImages() != null) {
             List<String> own = TemplateValidation.lines(base.getPreloadImages());
@@ -102,19 +102,19 @@ final class PipelineOverrides {
                             + base.getName() + "' lets pipelines choose (" + describe(base) + ")");
                 }
             }
-            t.setPreloadImages(r.preloadImages());
+            set(refused, "preloadImages", () -> t.setPreloadImages(r.preloadImages()));
         }
         if (r.readyTimeoutSeconds() != null) {
-            t.setReadyTimeoutSeconds(r.readyTimeoutSeconds());
+            set(refused, "readyTimeoutSeconds", () -> t.setReadyTimeoutSeconds(r.readyTimeoutSeconds()));
         }
         if (r.launchTimeoutSeconds() != null) {
-            t.setLaunchTimeoutSeconds(r.launchTimeoutSeconds());
+            set(refused, "launchTimeoutSeconds", () -> t.setLaunchTimeoutSeconds(r.launchTimeoutSeconds()));
         }
         if (r.launchMethod() != null) {
-            t.setLaunchMethod(r.launchMethod());
+            set(refused, "launchMethod", () -> t.setLaunchMethod(r.launchMethod()));
         }
         if (r.pullPolicy() != null) {
-            t.setPullPolicy(r.pullPolicy());
+            set(refused, "pullPolicy", () -> t.setPullPolicy(r.pullPolicy()));
         }
         if (!refused.isEmpty()) {
             throw new IllegalArgumentException(String.join("; ", refused));
@@ -125,6 +125,15 @@ final class PipelineOverrides {
         t.setNumExecutors(1);
         t.setAllowInPipelines(false);
         return t;
+    }
+
+    /** Applies one argument; a value that can never work is refused naming the argument (not the template's field). */
+    private static void set(List<String> refused, String argument, Runnable setter) {
+        try {
+            setter.run();
+        } catch (IllegalArgumentException e) {
+            refused.add(String.valueOf(e.getMessage()).replaceFirst("^(field|argument) '[^']*'", "argument '" + argument + "'"));
+        }
     }
 
     /**

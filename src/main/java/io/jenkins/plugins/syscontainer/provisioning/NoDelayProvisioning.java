@@ -3,16 +3,21 @@ package io.jenkins.plugins.syscontainer.provisioning;
 import hudson.Extension;
 import hudson.model.Label;
 import hudson.model.LoadStatistics;
+import hudson.model.Node;
 import hudson.model.Queue;
 import hudson.model.queue.CauseOfBlockage;
 import hudson.model.queue.QueueListener;
 import hudson.slaves.Cloud;
 import hudson.slaves.CloudProvisioningListener;
-import hudson.slaves.NodeProvisioner;
 import hudson.slaves.NodeProvisioner.PlannedNode;
+import hudson.slaves.NodeProvisioner;
+import io.jenkins.plugins.syscontainer.agent.SystemContainerAgent;
 import java.util.Collection;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import jenkins.model.Jenkins;
+import jenkins.model.NodeListener;
 import jenkins.util.SystemProperties;
 import jenkins.util.Timer;
 
@@ -59,6 +64,33 @@ public class NoDelayProvisioning extends NodeProvisioner.Strategy {
                     }
                     return;
                 }
+            }
+        }
+    }
+
+    /**
+     * Wakes the provisioners of queued builds our clouds serve when one of our agents goes: its slot (template cap,
+     * cloud cap, host capacity) is free again, and a build held back by a cap would otherwise wait for the periodic
+     * pass (10 s; the first comes 100 s after Jenkins starts).
+     */
+    @Extension
+    public static final class ReviewWhenFreed extends NodeListener {
+        @Override
+        protected void onDeleted(Node node) {
+            if (disabled() || !(node instanceof SystemContainerAgent)) {
+                return;
+            }
+            Timer.get().schedule(NoDelayProvisioning::reviewQueued, REVIEW_DELAY_MS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Asks for a pass of every provisioner with a buildable item one of our clouds serves; reads the queue's snapshot. */
+    static void reviewQueued() {
+        Set<Label> seen = new HashSet<>();
+        for (Queue.BuildableItem item : Jenkins.get().getQueue().getBuildableItems()) {
+            Label label = item.getAssignedLabel();
+            if (seen.add(label) && CloudEngines.clouds().stream().anyMatch(c -> c.serves(label))) {
+                (label == null ? Jenkins.get().unlabeledNodeProvisioner : label.nodeProvisioner).suggestReviewNow();
             }
         }
     }

@@ -12,6 +12,7 @@ import hudson.model.Result;
 import hudson.tasks.Shell;
 import io.jenkins.plugins.syscontainer.AgentTemplate;
 import io.jenkins.plugins.syscontainer.agent.SystemContainerAgent;
+import io.jenkins.plugins.syscontainer.agent.SystemContainerComputer;
 import io.jenkins.plugins.syscontainer.engine.FailureKind;
 import io.jenkins.plugins.syscontainer.provisioning.CloudEngines;
 import io.jenkins.plugins.syscontainer.testsupport.InMemoryBackend;

@@ -66,27 +66,47 @@ class TemplateAndPlanTest {
         assertEquals("gradle", t.toRequest(ID).cacheKey());
     }
 
+    /** A value that can never work is refused when it is set (form, configuration as code, pipeline), naming the field. */
     @Test
     void badFieldsFailNamingTheField() {
         AgentTemplate t = new AgentTemplate("bad");
-        t.setImage("Not/Valid Image");
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> t.toRequest(ID)).getMessage().startsWith("field 'image'"));
-        t.setImage("ok:1");
-        t.setMemoryMb(16);
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> t.toRequest(ID)).getMessage().startsWith("field 'memoryMb'"));
-        t.setMemoryMb(1024);
-        t.setEnv("NOEQUALS");
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> t.setImage("Not/Valid Image")).getMessage()
+                .startsWith("field 'image'"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> t.setMemoryMb(16)).getMessage()
+                .startsWith("field 'memoryMb'"));
         assertEquals("field 'env': line 1 'NOEQUALS' is not KEY=VALUE",
-                assertThrows(IllegalArgumentException.class, () -> t.toRequest(ID)).getMessage());
-        t.setEnv("");
-        t.setCacheKey("has space");
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> t.toRequest(ID)).getMessage().startsWith("field 'cacheKey'"));
-        t.setCacheKey(null);
-        t.setPreloadImages("UPPER:case");
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> t.toRequest(ID)).getMessage().startsWith("field 'preloadImages'"));
-        t.setPreloadImages("");
-        t.setReadyTimeoutSeconds(1);
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> t.toRequest(ID)).getMessage().startsWith("field 'readyTimeoutSeconds'"));
+                assertThrows(IllegalArgumentException.class, () -> t.setEnv("NOEQUALS")).getMessage());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> t.setCacheKey("has space")).getMessage()
+                .startsWith("field 'cacheKey'"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> t.setPreloadImages("UPPER:case")).getMessage()
+                .startsWith("field 'preloadImages'"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> t.setReadyTimeoutSeconds(1)).getMessage()
+                .startsWith("field 'readyTimeoutSeconds'"));
+        // Values Docker would read as "no limit", or that make no sense: refused, not silently adjusted.
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> t.setCpus(0.0000001)).getMessage()
+                .startsWith("field 'cpus': must be at least 0.01"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> t.setLaunchTimeoutSeconds(-5)).getMessage()
+                .startsWith("field 'launchTimeoutSeconds'"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> t.setCacheKey("abc\u0000")).getMessage()
+                .startsWith("field 'cacheKey'"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> t.setPidsLimit(0)).getMessage()
+                .startsWith("field 'pidsLimit'"));
+        assertNull(t.problem(), "nothing bad was taken");
+    }
+
+    /** Settings saved by an earlier version are read without setters: a bad one is reported, naming the field. */
+    @Test
+    void aSavedTemplateWithABadValueReportsItsProblem() {
+        com.thoughtworks.xstream.XStream xs = new com.thoughtworks.xstream.XStream(new com.thoughtworks.xstream.io.xml.StaxDriver());
+        xs.allowTypes(new Class<?>[] {AgentTemplate.class});
+        AgentTemplate t = (AgentTemplate) xs.fromXML("<io.jenkins.plugins.syscontainer.AgentTemplate><name>old</name><image>Not A Valid Image</image>"
+                        + "<cpus>1.0E-7</cpus></io.jenkins.plugins.syscontainer.AgentTemplate>");
+        assertTrue(t.problem().startsWith("field 'image'"), t.problem());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> t.toRequest(ID)).getMessage().startsWith("field 'image'"));
+    }
+
+    @Test
+    void templateNamesAreChecked() {
         assertThrows(IllegalArgumentException.class, () -> new AgentTemplate("has space"));
     }
 
@@ -104,18 +124,13 @@ class TemplateAndPlanTest {
         assertEquals(Duration.ofDays(2), cache.idleTtl());
         assertEquals("node-golden", cache.goldenVolume());
         assertTrue(cache.keepQuarantined());
-        t.setCacheIdleDays(0);
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> t.toRequest(ID)).getMessage().startsWith("field 'cacheIdleDays'"));
-        t.setCacheIdleDays(7);
-        t.setGoldenVolume("../etc");
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> t.toRequest(ID)).getMessage().startsWith("field 'goldenVolume'"));
-        t.setGoldenVolume("");
-        t.setCacheMaxVolumes(0);
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> t.toRequest(ID)).getMessage().startsWith("field 'cacheMaxVolumes'"));
-        t.setCacheMaxVolumes(2);
-        t.setLaunchMethod("ssh");
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> t.setCacheIdleDays(0)).getMessage().startsWith("field 'cacheIdleDays'"),
+                "a setter refuses at once, so a form or a configuration-as-code file names the field");
+        assertEquals(Duration.ofDays(2), t.toRequest(ID).cache().idleTtl(), "the refused value left the template as it was");
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> t.setGoldenVolume("../etc")).getMessage().startsWith("field 'goldenVolume'"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> t.setCacheMaxVolumes(0)).getMessage().startsWith("field 'cacheMaxVolumes'"));
         assertEquals("field 'launchMethod': must be 'attach' or 'inboundWebSocket'",
-                assertThrows(IllegalArgumentException.class, () -> t.toRequest(ID)).getMessage());
+                assertThrows(IllegalArgumentException.class, () -> t.setLaunchMethod("ssh")).getMessage());
         t.setLaunchMethod(null);
         assertEquals(AgentTemplate.LAUNCH_ATTACH, t.getLaunchMethod());
     }
@@ -155,9 +170,9 @@ class TemplateAndPlanTest {
         assertEquals(io.jenkins.plugins.syscontainer.engine.ImageSource.PullPolicy.ALWAYS, t.toRequest(ID).imageSource().policy());
         t.setPullPolicy("never");
         assertEquals(io.jenkins.plugins.syscontainer.engine.ImageSource.PullPolicy.NEVER, t.toRequest(ID).imageSource().policy());
-        t.setPullPolicy("sometimes");
         assertEquals("field 'pullPolicy': must be 'ifMissing', 'always' or 'never'",
-                assertThrows(IllegalArgumentException.class, () -> t.toRequest(ID)).getMessage());
+                assertThrows(IllegalArgumentException.class, () -> t.setPullPolicy("sometimes")).getMessage());
+        assertEquals(io.jenkins.plugins.syscontainer.engine.ImageSource.PullPolicy.NEVER, t.toRequest(ID).imageSource().policy());
         t.setPullPolicy(" ");
         assertEquals(AgentTemplate.PULL_IF_MISSING, t.getPullPolicy());
         assertEquals("RegistryAuth[ci-bot, password hidden]",
@@ -174,11 +189,12 @@ class TemplateAndPlanTest {
     }
 
     @Test
-    void aTemplatesProblemIsFoundWithoutAnyHost() {
-        AgentTemplate t = new AgentTemplate("broken");
+    void aTemplatesProblemIsWorkedOutOncePerChange() {
+        AgentTemplate t = new AgentTemplate("fine");
         assertNull(t.problem());
-        t.setImage("Not A Valid Image");
-        assertTrue(t.problem().startsWith("field 'image'"), t.problem());
+        assertNull(t.problem(), "asked again: the same answer, from memory");
+        t.setImage("other:2");
+        assertNull(t.problem());
     }
 
     @Test

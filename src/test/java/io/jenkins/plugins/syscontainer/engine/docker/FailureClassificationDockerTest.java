@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jenkins.plugins.syscontainer.engine.FailureKind;
 import io.jenkins.plugins.syscontainer.engine.ImageSource;
+import io.jenkins.plugins.syscontainer.engine.Labels;
 import io.jenkins.plugins.syscontainer.engine.ProvisionRequest;
 import io.jenkins.plugins.syscontainer.engine.ProvisioningEvent;
 import io.jenkins.plugins.syscontainer.engine.ProvisioningException;
