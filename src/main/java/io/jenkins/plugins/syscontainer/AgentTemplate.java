@@ -75,7 +75,7 @@ public class AgentTemplate implements Describable<AgentTemplate>, java.io.Serial
      */
     private transient volatile Derived derived;
 
-    private record Derived(String problem) {
+    private record Derived(String problem, String agentSettings) {
     }
 
     /** The parsed labels (its label string and its name), worked out once per change of the settings. */
@@ -178,7 +178,7 @@ public class AgentTemplate implements Describable<AgentTemplate>, java.io.Serial
             } catch (IllegalArgumentException e) {
                 problem = e.getMessage();
             }
-            d = new Derived(problem);
+            d = new Derived(problem, agentSettingsDigest());
             derived = d;
         }
         return d;
@@ -245,6 +245,31 @@ public class AgentTemplate implements Describable<AgentTemplate>, java.io.Serial
         TemplateValidation.require("standbyMaxAgeMinutes", TemplateValidation.range(standbyMaxAgeMinutes, 1, 7 * 24 * 60));
         toSpec();
         toCacheSettings();
+    }
+
+    /**
+     * A digest of every setting that shapes an agent's container and launch (image, limits, environment, cache,
+     * pulls, timeouts; not its labels, which a pipeline block replaces): two containers with the same digest are
+     * interchangeable. A standby agent whose digest is no longer its template's was started from settings since
+     * changed, and is replaced; a pipeline block takes a standby agent only when its narrowed template has the same
+     * digest. Worked out once per change.
+     */
+    public String agentSettings() {
+        return derived().agentSettings();
+    }
+
+    private String agentSettingsDigest() {
+        String all = String.join("\u0000", image, runtime, Double.toString(cpus), Long.toString(memoryMb),
+                Long.toString(pidsLimit), env, remoteFs, String.valueOf(getEffectiveCacheKey()),
+                Integer.toString(cacheMaxVolumes), preloadImages, goldenVolume, Boolean.toString(keepQuarantined),
+                launchMethod, pullPolicy, registryCredentialsId, Integer.toString(readyTimeoutSeconds),
+                Integer.toString(launchTimeoutSeconds), Integer.toString(cacheIdleDays));
+        try {
+            byte[] h = java.security.MessageDigest.getInstance("SHA-256").digest(all.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(h, 0, 8);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
     }
 
     /**
@@ -568,6 +593,11 @@ public class AgentTemplate implements Describable<AgentTemplate>, java.io.Serial
         TemplateValidation.require("standbyMaxAgeMinutes", TemplateValidation.range(v, 1, 7 * 24 * 60));
         standbyMaxAgeMinutes = v;
         changed();
+    }
+
+    /** The labels its agents answer to: its label string and its name. */
+    public String agentLabels() {
+        return (labelString + " " + name).trim();
     }
 
     /** The launcher for a new agent of this template on the given cloud (its URL matters to inbound agents only). */

@@ -5,6 +5,7 @@ import com.cloudbees.plugins.credentials.common.StandardListBoxModel;
 import com.cloudbees.plugins.credentials.common.StandardUsernamePasswordCredentials;
 import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.Extension;
+import hudson.RelativePath;
 import hudson.model.Descriptor;
 import hudson.model.Label;
 import hudson.model.Node;
@@ -85,9 +86,20 @@ public final class AgentTemplateDescriptor extends Descriptor<AgentTemplate> {
         return checked(TemplateValidation.name(value));
     }
 
+    /**
+     * The image's syntax; and for pull policy {@code never}, whether the saved cloud's hosts have it (the cloud named
+     * by the form's cloud name field; asked on a pool thread, see {@link ImageChecks}).
+     */
     @POST
-    public FormValidation doCheckImage(@QueryParameter String value) {
-        return checked(TemplateValidation.image(value));
+    public FormValidation doCheckImage(@QueryParameter String value, @QueryParameter String pullPolicy,
+            @RelativePath("..") @QueryParameter("name") String cloudName) throws InterruptedException {
+        FormValidation syntax = checked(TemplateValidation.image(value));
+        if (syntax.kind != FormValidation.Kind.OK || !AgentTemplate.PULL_NEVER.equals(pullPolicy) || cloudName == null
+                || !(Jenkins.get().getCloud(cloudName.trim()) instanceof SystemContainerCloud cloud)
+                || cloud.getPlaces().isEmpty()) {
+            return syntax;
+        }
+        return ImageChecks.get().formCheck(cloud, value.trim());
     }
 
     @POST
@@ -159,5 +171,15 @@ public final class AgentTemplateDescriptor extends Descriptor<AgentTemplate> {
     @POST
     public FormValidation doCheckLaunchTimeoutSeconds(@QueryParameter long value) {
         return checked(TemplateValidation.seconds(value, 10, 1800));
+    }
+
+    @POST
+    public FormValidation doCheckStandbyAgents(@QueryParameter long value) {
+        return checked(TemplateValidation.range(value, 0, 100));
+    }
+
+    @POST
+    public FormValidation doCheckStandbyMaxAgeMinutes(@QueryParameter long value) {
+        return checked(TemplateValidation.range(value, 1, 7 * 24 * 60));
     }
 }

@@ -232,6 +232,7 @@ public class DockerHostEntry implements Describable<DockerHostEntry> {
                 // The host's check, not a template's: it starts the default agent image (help-testConnection says so).
                 ProbeResult r = probe(entry, SecurityPolicy.defaultPolicy(),
                         SystemContainerSpec.builder(AgentTemplate.DEFAULT_IMAGE).build(), Duration.ofSeconds(60));
+                TestConnectionResults.record(entry, r); // the status page shows it for this host once saved
                 return ProbeReport.toFormValidation(r);
             } catch (IllegalArgumentException | java.io.IOException e) {
                 return FormValidation.error(e.getMessage());

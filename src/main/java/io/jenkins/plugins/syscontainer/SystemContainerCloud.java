@@ -20,6 +20,7 @@ import io.jenkins.plugins.syscontainer.provisioning.CloudActivity;
 import io.jenkins.plugins.syscontainer.provisioning.CloudEngines;
 import io.jenkins.plugins.syscontainer.provisioning.ProvisioningCloud;
 import io.jenkins.plugins.syscontainer.provisioning.ProvisioningPlan;
+import io.jenkins.plugins.syscontainer.provisioning.StandbyPool;
 import io.jenkins.plugins.syscontainer.provisioning.TemplateSuspensions;
 import java.time.Clock;
 import java.time.Duration;
@@ -333,6 +334,15 @@ public class SystemContainerCloud extends Cloud implements ProvisioningCloud {
         if (m == null || blockedReason(m) != null) {
             return List.of(); // a broken or suspended template: the queue guard tells the queued builds why
         }
+        return plan(m, state.getLabel(), excessWorkload, false);
+    }
+
+    /**
+     * Plans agents within the caps: the cloud's, the template's (a step's one-off template counts against the
+     * administrator's template it narrows: same name) and the hosts' free slots. Demand comes first: when a cap holds
+     * back agents for queued builds, idle agents of the standby pool give way.
+     */
+    private List<PlannedNode> plan(TemplateMatch m, Label label, int excessWorkload, boolean standby) {
         AgentTemplate t = m.template();
         AgentBackend backend = engineIfReady();
         if (backend == null) {
@@ -341,19 +351,43 @@ public class SystemContainerCloud extends Cloud implements ProvisioningCloud {
         }
         CloudActivity activity = CloudEngines.get().activity(cloudId);
         List<SystemContainerAgent> ours = SystemContainerAgent.all(cloudId);
-        // A step's one-off template counts against the administrator's template it narrows (same name).
         int templateLive = (int) ours.stream().filter(a -> a.getTemplateName().equals(t.getName())).count()
                 + activity.inFlight(t.getName());
         int cloudLive = ours.size() + activity.inFlight(null);
         // Agents planned but not yet on a host hold no slot in the backend yet: they take from the free ones.
         int free = backend.freeSlots(t.getEffectiveCacheKey()) - activity.unplaced();
+        int wanted = ProvisioningPlan.agentsToStart(excessWorkload, t.getNumExecutors(), 0, 0, 0, 0, Integer.MAX_VALUE);
         int n = ProvisioningPlan.agentsToStart(excessWorkload, t.getNumExecutors(), cloudLive, maxAgents, templateLive,
                 t.getInstanceCap(), free);
+        if (!standby && n < wanted) {
+            StandbyPool.get().giveWay(this, t.getName(), label, wanted - n);
+        }
         List<PlannedNode> planned = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            planned.add(AgentFactory.plan(this, backend, new TemplateRecipe(this, m), state.getLabel()));
+            planned.add(AgentFactory.plan(this, backend, new TemplateRecipe(this, m, standby), label));
         }
         return planned;
+    }
+
+    @Override
+    public List<StandbyTarget> standbyTargets() {
+        List<StandbyTarget> out = new ArrayList<>();
+        for (AgentTemplate t : templates) {
+            if (t.getStandbyAgents() > 0 && t.problem() == null && suspensions().suspension(t.getName()) == null) {
+                out.add(new StandbyTarget(t.getName(), t.getStandbyAgents(), Duration.ofMinutes(t.getStandbyMaxAgeMinutes()),
+                        StandbyTarget.shape(t.agentSettings(), t.agentLabels(), t.getMode().name(), t.getNumExecutors())));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public List<PlannedNode> planStandby(String templateName, int wanted) {
+        AgentTemplate t = template(templateName);
+        if (t == null || wanted <= 0) {
+            return List.of();
+        }
+        return plan(new TemplateMatch(t, null, null), null, wanted * t.getNumExecutors(), true);
     }
 
     /**
@@ -530,7 +564,7 @@ public class SystemContainerCloud extends Cloud implements ProvisioningCloud {
             if (c instanceof SystemContainerCloud s) {
                 FormException problem = configurationProblem(s);
                 if (problem != null) {
-                    throw problem;
+                    throw new CloudFormError(s, problem); // the form again, with the message
                 }
                 SystemContainerCloud holder = byId(s.cloudId);
                 if (holder != null && !holder.name.equals(s.name)) {

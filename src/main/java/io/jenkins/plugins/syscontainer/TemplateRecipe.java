@@ -4,6 +4,7 @@ import hudson.model.Node;
 import hudson.model.TaskListener;
 import hudson.slaves.CloudRetentionStrategy;
 import io.jenkins.plugins.syscontainer.agent.AgentOrigin;
+import io.jenkins.plugins.syscontainer.agent.AttachLauncher;
 import io.jenkins.plugins.syscontainer.agent.OneShotRetention;
 import io.jenkins.plugins.syscontainer.agent.SystemContainerAgent;
 import io.jenkins.plugins.syscontainer.engine.AgentHandle;
@@ -61,7 +62,15 @@ final class TemplateRecipe implements AgentRecipe {
 
     @Override
     public ProvisionRequest request(AgentIdentity identity) {
-        return t().toRequest(identity);
+        ProvisionRequest req = t().toRequest(identity);
+        // Attached agents: their JVM starts while the inner Docker does (inbound ones dial in only once added).
+        return AgentTemplate.LAUNCH_ATTACH.equals(t().getLaunchMethod())
+                ? req.withWhileStarting(AttachLauncher.startEarly(identity.agentName(), t().getRemoteFs())) : req;
+    }
+
+    @Override
+    public boolean standby() {
+        return standby;
     }
 
     @Override
@@ -73,12 +82,14 @@ final class TemplateRecipe implements AgentRecipe {
     public Node node(String agentName, AgentHandle handle, List<String> log, long queuedSince) throws Exception {
         AgentTemplate t = t();
         SystemContainerAgent a = new SystemContainerAgent(agentName, t.getRemoteFs(), t.newLauncher(cloud.controllerUrl()),
-                new AgentOrigin(cloud.cloudId(), cloud.name, t.getName(), match.stepLabel(), standby), handle, log);
+                new AgentOrigin(cloud.cloudId(), cloud.name, t.getName(), t.agentSettings(), match.stepLabel(), standby), handle, log);
         a.setNumExecutors(t.getNumExecutors());
         a.setMode(t.getMode());
         // A step's agent answers to its unique label only: no other build may take it.
-        a.setLabelString(match.stepLabel() != null ? match.stepLabel() : (t.getLabelString() + " " + t.getName()).trim());
-        a.setRetentionStrategy(t.getIdleMinutes() == 0 ? new OneShotRetention() : new CloudRetentionStrategy(t.getIdleMinutes()));
+        a.setLabelString(match.stepLabel() != null ? match.stepLabel() : t.agentLabels());
+        // A standby agent is one-shot whatever the template's idle minutes: no state passes between builds.
+        a.setRetentionStrategy(t.getIdleMinutes() == 0 || standby ? new OneShotRetention()
+                : new CloudRetentionStrategy(t.getIdleMinutes()));
         a.startedFrom(queuedSince, handle);
         return a;
     }

@@ -81,20 +81,20 @@ class CloudConfigJenkinsTest {
 
     @Test
     @SuppressWarnings("try") // the ACLContexts are only closed
-    void templateFormChecksAreForAdministratorsAndNameBadValues(JenkinsRule r) {
+    void templateFormChecksAreForAdministratorsAndNameBadValues(JenkinsRule r) throws Exception {
         r.jenkins.setSecurityRealm(r.createDummySecurityRealm());
         r.jenkins.setAuthorizationStrategy(new MockAuthorizationStrategy()
                 .grant(Jenkins.ADMINISTER).everywhere().to("admin")
                 .grant(Jenkins.READ).everywhere().to("dev"));
         AgentTemplateDescriptor d = r.jenkins.getDescriptorByType(AgentTemplateDescriptor.class);
         try (ACLContext as = ACL.as(User.getById("admin", true))) {
-            assertEquals(FormValidation.Kind.OK, d.doCheckImage("registry.example.com/ci/agent:7").kind);
-            assertEquals(FormValidation.Kind.ERROR, d.doCheckImage("bad image!!").kind);
+            assertEquals(FormValidation.Kind.OK, d.doCheckImage("registry.example.com/ci/agent:7", "ifMissing", null).kind);
+            assertEquals(FormValidation.Kind.ERROR, d.doCheckImage("bad image!!", "never", "ci").kind);
             assertEquals(FormValidation.Kind.OK, d.doCheckMemoryMb(4096).kind);
             assertEquals(FormValidation.Kind.ERROR, d.doCheckMemoryMb(10).kind);
         }
         try (ACLContext as = ACL.as(User.getById("dev", true))) {
-            assertThrows(AccessDeniedException.class, () -> d.doCheckImage("debian:13"));
+            assertThrows(AccessDeniedException.class, () -> d.doCheckImage("debian:13", "ifMissing", null));
         }
     }
 

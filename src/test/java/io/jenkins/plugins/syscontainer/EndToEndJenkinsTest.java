@@ -153,25 +153,4 @@ class EndToEndJenkinsTest {
         r.assertLogContains("the-body-ran", r.buildAndAssertSuccess(p));
         JenkinsDocker.awaitNoContainers(scope, Duration.ofSeconds(60));
     }
-
-    /** Time from a build entering the queue to its agent being online, several times, for docs/performance.md. */
-    @Test
-    void queueToOnlineTimes() throws Exception {
-        FreeStyleProject p = r.createFreeStyleProject("timing");
-        p.setAssignedLabel(Label.get("docker"));
-        p.getBuildersList().add(new Shell("true"));
-        r.buildAndAssertSuccess(p); // the first agent also fills a new cache volume
-        JenkinsDocker.awaitNoContainers(scope, Duration.ofSeconds(60));
-        List<Long> ms = new ArrayList<>();
-        for (int i = 0; i < 5; i++) {
-            long queued = System.currentTimeMillis();
-            FreeStyleBuild b = r.buildAndAssertSuccess(p);
-            assertTrue(b.getBuiltOnStr().startsWith("sca-docker-"), "not built on an agent of ours: " + b.getBuiltOnStr());
-            ms.add(b.getStartTimeInMillis() - queued);
-            JenkinsDocker.awaitNoContainers(scope, Duration.ofSeconds(60));
-        }
-        List<Long> sorted = ms.stream().sorted().toList();
-        System.out.println("queue-to-build-start ms (warm cache, real Sysbox): " + ms + " median " + sorted.get(sorted.size() / 2));
-        assertTrue(sorted.get(0) > 0, "a build started before it was queued: " + ms);
-    }
 }

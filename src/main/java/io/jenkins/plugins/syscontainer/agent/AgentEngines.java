@@ -3,6 +3,7 @@ package io.jenkins.plugins.syscontainer.agent;
 import hudson.ExtensionList;
 import hudson.ExtensionPoint;
 import io.jenkins.plugins.syscontainer.engine.AgentBackend;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -14,6 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public abstract class AgentEngines implements ExtensionPoint {
     private final Set<String> terminating = ConcurrentHashMap.newKeySet();
+    /** Agent JVMs started while their container's inner Docker starts, until their launcher takes them. */
+    private final Map<String, EarlyJvm> earlyJvms = new ConcurrentHashMap<>();
 
     public static AgentEngines get() {
         return ExtensionList.lookupSingleton(AgentEngines.class);
@@ -30,6 +33,29 @@ public abstract class AgentEngines implements ExtensionPoint {
 
     /** Whether the cloud still has a template for this label (a step's one-off label goes when its block ends). */
     public abstract boolean serves(String cloudId, String label);
+
+    /**
+     * An agent took its first build ({@code fromStandby}: out of its template's standby pool): counted for the
+     * cloud's page, and the pool refilled.
+     */
+    public abstract void tookBuild(SystemContainerAgent agent, boolean fromStandby);
+
+    void earlyJvm(String agent, EarlyJvm jvm) {
+        earlyJvms.put(agent, jvm);
+    }
+
+    /** The agent's early-started JVM, once: the launcher that takes it owns it. */
+    EarlyJvm takeEarlyJvm(String agent) {
+        return earlyJvms.remove(agent);
+    }
+
+    /** Drops an agent's early-started JVM that no launcher will take (its provisioning failed, or it is removed). */
+    public void dropEarlyJvm(String agent) {
+        EarlyJvm jvm = earlyJvms.remove(agent);
+        if (jvm != null) {
+            jvm.drop();
+        }
+    }
 
     /** The agent's container is being removed (its node already gone), until {@link #terminated}. */
     void terminating(String agent) {

@@ -9,6 +9,7 @@ import hudson.slaves.ComputerLauncher;
 import hudson.slaves.SlaveComputer;
 import io.jenkins.plugins.syscontainer.engine.AgentHandle;
 import io.jenkins.plugins.syscontainer.engine.AgentStream;
+import io.jenkins.plugins.syscontainer.engine.WhileStarting;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.List;
@@ -21,7 +22,9 @@ import org.kohsuke.stapler.DataBoundConstructor;
 /**
  * Connects the agent by attaching to its container: the controller's own remoting jar is streamed into the container
  * through an exec, then {@code java -jar} runs in a second exec whose stdin and stdout carry the remoting channel. The
- * agent needs no network route to the controller and no secret. The wait for the channel is bounded.
+ * agent needs no network route to the controller and no secret. The wait for the channel is bounded. Both usually
+ * happen while the container's inner Docker is still starting ({@link #startEarly}): the launcher then takes that JVM
+ * and only does the handshake.
  */
 public class AttachLauncher extends ComputerLauncher {
     public static final String AGENT_USER = "jenkins";
@@ -33,6 +36,30 @@ public class AttachLauncher extends ComputerLauncher {
     @DataBoundConstructor
     public AttachLauncher(int timeoutSeconds) {
         this.timeoutSeconds = timeoutSeconds <= 0 ? DEFAULT_TIMEOUT_SECONDS : timeoutSeconds;
+    }
+
+    /** Off with {@code -Dio.jenkins.plugins.syscontainer.agent.AttachLauncher.startEarly=false} (to compare). */
+    static boolean startEarlyEnabled() {
+        return !"false".equals(System.getProperty(AttachLauncher.class.getName() + ".startEarly"));
+    }
+
+    /**
+     * The work to do while an agent's container starts: copy the jar and start the agent JVM, kept for the launcher.
+     * Null when turned off.
+     */
+    public static WhileStarting startEarly(String agentName, String remoteFs) {
+        if (!startEarlyEnabled()) {
+            return null;
+        }
+        return channel -> {
+            EarlyJvm jvm = new EarlyJvm();
+            AgentEngines.get().earlyJvm(agentName, jvm);
+            jvm.start(channel, remoteFs);
+        };
+    }
+
+    static List<String> command(String jarPath, String remoteFs) {
+        return List.of("java", "-jar", jarPath, "-workDir", remoteFs);
     }
 
     public int getTimeoutSeconds() {
@@ -51,18 +78,21 @@ public class AttachLauncher extends ComputerLauncher {
         AgentHandle c = agent.requireContainer();
         String remoteFs = agent.getRemoteFS();
         long t = System.nanoTime();
-        String jarPath = RemotingJar.copyInto(c, remoteFs, log);
-        AgentStream stream = c.channel().open(List.of("java", "-jar", jarPath, "-workDir", remoteFs), AGENT_USER,
-                bytes -> log.write(bytes, 0, bytes.length));
+        AgentStream stream = early(agent, log);
+        if (stream == null) {
+            String jarPath = RemotingJar.copyInto(c.channel(), c.containerId(), remoteFs, log);
+            stream = c.channel().open(command(jarPath, remoteFs), AGENT_USER, bytes -> log.write(bytes, 0, bytes.length));
+        }
+        AgentStream s = stream;
         CompletableFuture<Void> connected = CompletableFuture.runAsync(() -> {
             try {
-                computer.setChannel(stream.stdout(), stream.stdin(), listener, new Channel.Listener() {
+                computer.setChannel(s.stdout(), s.stdin(), listener, new Channel.Listener() {
                     @Override
                     public void onClosed(Channel channel, IOException cause) {
                         if (cause != null && computer instanceof SystemContainerComputer sc) {
                             sc.markAbnormal();
                         }
-                        closeQuietly(stream);
+                        closeQuietly(s);
                     }
                 });
             } catch (IOException e) {
@@ -80,6 +110,25 @@ public class AttachLauncher extends ComputerLauncher {
             closeQuietly(stream);
             throw RemotingJar.launchFailed(agent, c, computer, log, e instanceof TimeoutException
                     ? "no channel within " + timeoutSeconds + " s" : String.valueOf(e.getCause()), e);
+        }
+    }
+
+    /** The agent JVM started while the container started, if there is one and it started; null otherwise. */
+    private AgentStream early(SystemContainerAgent agent, PrintStream log) throws InterruptedException {
+        EarlyJvm jvm = AgentEngines.get().takeEarlyJvm(agent.getNodeName());
+        if (jvm == null) {
+            return null;
+        }
+        try {
+            AgentStream s = jvm.stream().get(timeoutSeconds, TimeUnit.SECONDS);
+            log.println("[system-container] agent JVM started while the inner Docker was starting: " + jvm.timings());
+            jvm.attachTo(log);
+            return s;
+        } catch (ExecutionException | TimeoutException e) {
+            jvm.drop();
+            log.println("[system-container] the agent JVM started early is not usable (" + (e instanceof TimeoutException
+                    ? "not started within " + timeoutSeconds + " s" : e.getCause()) + "); starting it now");
+            return null;
         }
     }
 

@@ -74,7 +74,7 @@ public class InboundWebSocketLauncher extends JNLPLauncher {
         InboundAgentStart.Paths paths = InboundAgentStart.Paths.under(remoteFs);
         InboundAgentStart start = new InboundAgentStart(c.channel(), AttachLauncher.AGENT_USER, paths);
         start.stop(Duration.ofSeconds(30)); // a process of an earlier launch (before a restart, say) must not dial in
-        RemotingJar.copyInto(c, remoteFs, log);
+        RemotingJar.copyInto(c.channel(), c.containerId(), remoteFs, log);
         start.start(InboundAgentStart.command(List.of("java"), paths, url, computer.getName(), remoteFs),
                 computer.getJnlpMac(), Duration.ofSeconds(60));
         log.println("[system-container] inbound agent started, connecting over WebSocket to " + url);

@@ -42,7 +42,9 @@ public class OneShotRetention extends RetentionStrategy<SystemContainerComputer>
     static final long RESUME_GRACE_MS = SystemProperties.getLong(PREFIX + ".resumeGraceMinutes", 10L) * 60_000L;
 
     /** After a restart, an agent whose task was no pipeline run stops waiting this soon if nothing asks for it by name. */
-    static final long RESUME_QUEUE_CHECK_MS = 60_000L;
+    static long resumeQueueCheckMs() {
+        return SystemProperties.getLong(PREFIX + ".resumeQueueCheckSeconds", 60L) * 1000L;
+    }
 
     /** How long an online agent that never ran a build stays while no queued build can use it (read at each check). */
     static long neverUsedMs() {
@@ -89,7 +91,7 @@ public class OneShotRetention extends RetentionStrategy<SystemContainerComputer>
             Boolean building = c.servedRunStillBuilding();
             return building == null || building;
         }
-        return c.age() <= RESUME_QUEUE_CHECK_MS || queuedForName(agent.getNodeName());
+        return c.age() <= resumeQueueCheckMs() || queuedForName(agent.getNodeName());
     }
 
     /** Whether some queued item asks for this node by name (a resuming pipeline {@code node} block). */

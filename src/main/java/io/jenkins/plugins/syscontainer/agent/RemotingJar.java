@@ -3,6 +3,7 @@ package io.jenkins.plugins.syscontainer.agent;
 import hudson.remoting.Channel;
 import hudson.remoting.Which;
 import io.jenkins.plugins.syscontainer.engine.AgentBackend;
+import io.jenkins.plugins.syscontainer.engine.AgentChannel;
 import io.jenkins.plugins.syscontainer.engine.AgentHandle;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -17,14 +18,20 @@ final class RemotingJar {
     private RemotingJar() {
     }
 
-    /** Copies the jar to {@code <remoteFs>/remoting.jar}, owned by the agent user, and returns that path. */
-    static String copyInto(AgentHandle c, String remoteFs, PrintStream log) throws IOException, InterruptedException {
+    /**
+     * Copies the jar to {@code <remoteFs>/remoting.jar}, owned by the agent user, and returns that path; says so in
+     * {@code log} unless it is null.
+     */
+    static String copyInto(AgentChannel channel, String containerId, String remoteFs, PrintStream log)
+            throws IOException, InterruptedException {
         String jarPath = remoteFs + "/remoting.jar";
         long t = System.nanoTime();
         byte[] jar = Files.readAllBytes(Which.jarFile(Channel.class).toPath());
-        c.channel().putFile(jarPath, jar, "0644", AttachLauncher.AGENT_USER, Duration.ofSeconds(60));
-        log.printf("[system-container] remoting.jar (%d KiB) copied into %s in %d ms%n", jar.length / 1024,
-                c.containerId().substring(0, Math.min(12, c.containerId().length())), (System.nanoTime() - t) / 1_000_000);
+        channel.putFile(jarPath, jar, "0644", AttachLauncher.AGENT_USER, Duration.ofSeconds(60));
+        if (log != null) {
+            log.printf("[system-container] remoting.jar (%d KiB) copied into %s in %d ms%n", jar.length / 1024,
+                    containerId.substring(0, Math.min(12, containerId.length())), (System.nanoTime() - t) / 1_000_000);
+        }
         return jarPath;
     }
 

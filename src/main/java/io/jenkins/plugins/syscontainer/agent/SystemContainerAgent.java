@@ -37,10 +37,17 @@ public class SystemContainerAgent extends AbstractCloudSlave {
     /** The id that scopes the cloud's Docker objects (null on agents saved before clouds had ids: the name was). */
     private final String cloudId;
     private final String templateName;
-    /** The unique label of the step's one-off template this agent serves, or null for an ordinary agent. */
-    private final String stepLabel;
+    /**
+     * The unique label of the step's one-off template this agent serves, or null for an ordinary agent. Set later
+     * when a pipeline block claims a standby agent ({@link #claimFor}).
+     */
+    private volatile String stepLabel;
     /** Started ahead of demand for the template's standby pool (it waits idle for its one build). */
-    private boolean standby;
+    private volatile boolean standby;
+    /** The digest of the template's settings it was started from ({@code AgentTemplate.agentSettings()}). */
+    private final String settings;
+    /** When its container was made (saved: a standby agent's age counts across restarts). */
+    private final long createdAtMs;
     private final String hostName;
     private final String containerId;
     private final String cacheVolume;
@@ -70,6 +77,8 @@ public class SystemContainerAgent extends AbstractCloudSlave {
         this.templateName = origin.templateName();
         this.stepLabel = origin.stepLabel();
         this.standby = origin.standby();
+        this.settings = origin.settings();
+        this.createdAtMs = System.currentTimeMillis();
         this.hostName = c.hostName();
         this.containerId = c.containerId();
         this.cacheVolume = c.cacheVolume();
@@ -164,16 +173,44 @@ public class SystemContainerAgent extends AbstractCloudSlave {
 
     void markUsed(String taskUrl, String runId) {
         if (!used) {
+            boolean fromStandby = standby;
             used = true;
             usedBy = taskUrl;
             usedByRun = runId;
             standby = false;
             persist("took its build; after a restart it could take another");
+            AgentEngines.get().tookBuild(this, fromStandby);
         }
     }
 
+    /** Started ahead of demand and not used yet (a claimed one waits for its pipeline block's node). */
     public boolean isStandby() {
         return standby;
+    }
+
+    /** Whether it is one of its template's standby agents free for any build: standby, not claimed, not used. */
+    public boolean isInStandbyPool() {
+        return standby && stepLabel == null && !used;
+    }
+
+    /**
+     * Hands this standby agent to a pipeline block: from now on it answers to the block's one-off label only. The
+     * caller holds the queue lock (so no other build is given it meanwhile) and saves the node afterwards.
+     */
+    public void claimFor(String label) throws IOException {
+        stepLabel = label;
+        setMode(Node.Mode.EXCLUSIVE);
+        setLabelString(label);
+    }
+
+    /** The digest of the template settings it was started from, or null for agents saved before it was kept. */
+    public String getSettings() {
+        return settings;
+    }
+
+    /** When its container was made, or 0 for agents saved before it was kept. */
+    public long getCreatedAtMs() {
+        return createdAtMs;
     }
 
     private void persist(String what) {
@@ -234,6 +271,7 @@ public class SystemContainerAgent extends AbstractCloudSlave {
         boolean quarantine = abnormal;
         AgentEngines engines = AgentEngines.get();
         engines.terminating(name);
+        engines.dropEarlyJvm(name); // never launched: its early JVM goes with the container
         Computer.threadPoolForRemoting.submit(() -> {
             try {
                 terminateContainer(listener, quarantine);

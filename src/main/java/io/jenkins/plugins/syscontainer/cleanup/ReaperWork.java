@@ -94,8 +94,9 @@ public class ReaperWork extends AsyncPeriodicWork {
             return new Pass(lines);
         }
         for (ReapReport r : engine.reap(live, Duration.ofMinutes(cloud.getReaperGraceMinutes()))) {
-            if (!r.removed().isEmpty() || !r.exited().isEmpty() || !r.errors().isEmpty() || !r.removedVolumes().isEmpty()) {
-                lines.add("cloud " + cloud.name + ": " + r.toJson());
+            String did = r.text();
+            if (!did.isEmpty()) {
+                lines.add("cloud " + cloud.name + ", " + did);
             }
             for (String exited : r.exited()) {
                 lost(exited.split(" ", 2)[0], null, lines);

@@ -77,6 +77,21 @@ public interface AgentBackend extends Closeable {
     /** Keeps each place's cache volumes within its time-to-live and size budget (bytes by place, else the default). */
     List<CacheMaintenance> maintainCaches(Map<String, Long> budgets, long defaultBudget);
 
+    /**
+     * Measures the size of every cache volume now, instead of at the next scheduled measurement of
+     * {@link #maintainCaches} (an expensive walk of the places' disks: an administrator's request, on a pool thread).
+     */
+    default void refreshCacheSizes() throws IOException {
+    }
+
+    /**
+     * Whether each place that answers has this image locally (place name to true or false); places that are down or
+     * fail to answer are left out. One short call per place.
+     */
+    default Map<String, Boolean> imagePresence(String image) {
+        return Map.of();
+    }
+
     /** The container's and the inner Docker's last log lines, for a failure message. */
     String diagnostics(AgentHandle agent);
 

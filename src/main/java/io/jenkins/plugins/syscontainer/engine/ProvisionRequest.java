@@ -6,10 +6,10 @@ import java.util.Objects;
 /**
  * One agent to provision: who it is, what to run, which cache pool to lease from (null: a throw-away volume) and how
  * that pool behaves, how long the inner Docker may take to answer, and where the image comes from when the host
- * lacks it.
+ * lacks it; and, optionally, work to start in the container while its inner Docker starts ({@link WhileStarting}).
  */
 public record ProvisionRequest(AgentIdentity identity, SystemContainerSpec spec, String cacheKey, CacheSettings cache,
-        Duration readyTimeout, ImageSource imageSource) {
+        Duration readyTimeout, ImageSource imageSource, WhileStarting whileStarting) {
     public static final Duration DEFAULT_READY_TIMEOUT = Duration.ofSeconds(60);
     private static final java.util.regex.Pattern CACHE_KEY = java.util.regex.Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,63}");
 
@@ -22,6 +22,17 @@ public record ProvisionRequest(AgentIdentity identity, SystemContainerSpec spec,
     public ProvisionRequest(AgentIdentity identity, SystemContainerSpec spec, String cacheKey, CacheSettings cache,
             Duration readyTimeout) {
         this(identity, spec, cacheKey, cache, readyTimeout, null);
+    }
+
+    /** A request with nothing to do while the container starts. */
+    public ProvisionRequest(AgentIdentity identity, SystemContainerSpec spec, String cacheKey, CacheSettings cache,
+            Duration readyTimeout, ImageSource imageSource) {
+        this(identity, spec, cacheKey, cache, readyTimeout, imageSource, null);
+    }
+
+    /** The same request, with work to start in the container while its inner Docker starts. */
+    public ProvisionRequest withWhileStarting(WhileStarting work) {
+        return new ProvisionRequest(identity, spec, cacheKey, cache, readyTimeout, imageSource, work);
     }
 
     public ProvisionRequest {

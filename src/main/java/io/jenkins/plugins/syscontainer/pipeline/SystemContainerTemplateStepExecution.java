@@ -8,6 +8,7 @@ import io.jenkins.plugins.syscontainer.AgentTemplate;
 import io.jenkins.plugins.syscontainer.PipelineTemplates;
 import io.jenkins.plugins.syscontainer.SystemContainerCloud;
 import io.jenkins.plugins.syscontainer.agent.SystemContainerAgent;
+import io.jenkins.plugins.syscontainer.provisioning.StandbyPool;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -78,8 +79,9 @@ public class SystemContainerTemplateStepExecution extends StepExecution {
         Run<?, ?> run = getContext().get(Run.class);
         SystemContainerCloud cloud = findCloud(step.getCloud());
         AgentTemplate t;
+        AgentTemplate base;
         try {
-            AgentTemplate base = PipelineOverrides.base(cloud, step.getTemplate());
+            base = PipelineOverrides.base(cloud, step.getTemplate());
             t = PipelineOverrides.apply(base, step.request(), run == null ? null : run.getParent().getFullName());
             String problem = t.problem();
             if (problem != null) {
@@ -93,9 +95,13 @@ public class SystemContainerTemplateStepExecution extends StepExecution {
         label = "sca-" + t.getName() + "-" + UUID.randomUUID().toString().substring(0, 8);
         template = t;
         PipelineTemplates.get().register(cloudId, label, t, run == null ? null : run.getExternalizableId(), listener);
+        // A block asking for exactly the template's settings takes one of its standby agents, if one is there.
+        String standby = base.getStandbyAgents() > 0 && t.agentSettings().equals(base.agentSettings())
+                ? StandbyPool.get().claim(cloudId, base.getName(), base.agentSettings(), label) : null;
         listener.getLogger().println("[system-container] template " + t.getName() + " of cloud " + cloudName
                 + " serves label " + label + " (image " + t.getImage() + ", cache "
-                + (t.getEffectiveCacheKey() == null ? "none" : t.getEffectiveCacheKey()) + ")");
+                + (t.getEffectiveCacheKey() == null ? "none" : t.getEffectiveCacheKey()) + ")"
+                + (standby == null ? "" : "; standby agent " + standby + " takes it"));
         body = getContext().newBodyInvoker()
                 .withContext(EnvironmentExpander.merge(getContext().get(EnvironmentExpander.class),
                         EnvironmentExpander.constant(Map.of(LABEL_VARIABLE, label))))

@@ -49,26 +49,32 @@ public final class AgentFactory {
                     recipe.executors());
         }
         CloudActivity activity = engines.activity(cloud.cloudId());
-        activity.provisioning(agent, recipe.templateName());
+        activity.provisioning(agent, recipe.templateName(), recipe.standby());
         ProvisionLog log = recipe.buildLog() != null ? ProvisionLog.toStreamAndLogger(recipe.buildLog().getLogger(), LOG)
                 : ProvisionLog.toLogger(LOG);
         log.line("provisioning " + agent + " from template " + recipe.templateName() + " of cloud "
-                + cloud.displayName() + " for label " + recipe.label());
-        long queuedSince = oldestQueued(label);
+                + cloud.displayName() + (recipe.standby() ? " for its standby pool" : " for label " + recipe.label()));
+        long queuedSince = recipe.standby() ? -1 : oldestQueued(label); // no build waits for a standby agent
         CompletableFuture<Node> f = new CompletableFuture<>();
         Computer.threadPoolForRemoting.submit(() -> {
             try (use) {
                 f.complete(provision(cloud, backend, recipe, agent, log, queuedSince));
             } catch (Throwable e) {
+                engines.dropEarlyJvm(agent); // no node: no launcher will take it
                 f.completeExceptionally(e instanceof CompletionException && e.getCause() != null ? e.getCause() : e);
             } finally {
-                activity.provisioned(agent);
+                activity.provisioned(agent, f.isDone() && !f.isCompletedExceptionally());
                 // Jenkins adds the node at its provisioner's next pass, which may be a while away (the first one comes
                 // 100 s after start): ask the provisioner that holds this planned node for a pass now.
                 (label == null ? Jenkins.get().unlabeledNodeProvisioner : label.nodeProvisioner).suggestReviewNow();
             }
         });
         return new PlannedNode(agent, f, recipe.executors());
+    }
+
+    /** The completion of a planned node of this factory (its futures are all completable ones). */
+    static CompletableFuture<Node> completion(PlannedNode p) {
+        return (CompletableFuture<Node>) p.future;
     }
 
     /** When the longest-waiting build for this label entered the queue (now, when none waits): a start's origin. */

@@ -33,6 +33,11 @@ public interface AgentRecipe {
      */
     ProvisionRequest request(AgentIdentity identity);
 
+    /** Whether the agent is started ahead of demand, for its template's standby pool. */
+    default boolean standby() {
+        return false;
+    }
+
     /** Whether the agent is still wanted once ready (a pipeline step's block may have ended while it started). */
     boolean stillWanted();
 

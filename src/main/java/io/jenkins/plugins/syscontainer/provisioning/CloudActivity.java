@@ -2,6 +2,7 @@ package io.jenkins.plugins.syscontainer.provisioning;
 
 import hudson.Extension;
 import hudson.model.Computer;
+import hudson.model.Node;
 import hudson.model.TaskListener;
 import hudson.slaves.ComputerListener;
 import io.jenkins.plugins.syscontainer.agent.SystemContainerAgent;
@@ -21,6 +22,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import jenkins.model.NodeListener;
 
 /**
  * What one cloud has been doing, in memory and bounded, owned by {@link CloudEngines} and dropped with the cloud: the
@@ -39,8 +41,21 @@ public final class CloudActivity {
     public record RuntimeCheck(Instant at, boolean running, ProbeResult report) {
     }
 
-    /** An agent being provisioned: its template, and whether it has been placed on a host yet. */
-    record InFlight(String template, boolean placed) {
+    /**
+     * An agent being provisioned: its template, whether it has been placed on a host yet, whether for the pool, and
+     * when its provisioning ended with a node that Jenkins has not added yet (0: still provisioning).
+     */
+    record InFlight(String template, boolean placed, boolean standby, long doneAtMs) {
+    }
+
+    /**
+     * How long a provisioned agent still counts as in flight while Jenkins has not added its node (its provisioner
+     * adds it at its next pass): until then it is in no node list, and caps must still count it.
+     */
+    static final long ADD_WAIT_MS = 120_000L;
+
+    /** Builds that took a fresh agent of a template, and how many of them took it out of the standby pool. */
+    public record Takes(int builds, int fromStandby) {
     }
 
     private final String cloudName;
@@ -52,6 +67,7 @@ public final class CloudActivity {
     private final Map<String, RuntimeCheck> runtimeChecks = new ConcurrentHashMap<>();
     private final Map<String, InFlight> inFlight = new ConcurrentHashMap<>();
     private volatile String lastAction;
+    private final Map<String, Takes> takes = new ConcurrentHashMap<>();
 
     CloudActivity(String cloudName, Clock clock) {
         this.cloudName = cloudName;
@@ -117,21 +133,57 @@ public final class CloudActivity {
         lastAction = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + ": " + what;
     }
 
-    void provisioning(String agent, String template) {
-        inFlight.put(agent, new InFlight(template, false));
+    void provisioning(String agent, String template, boolean standby) {
+        long now = clock.millis();
+        inFlight.values().removeIf(f -> !counts(f, now));
+        inFlight.put(agent, new InFlight(template, false, standby, 0L));
     }
 
     void placed(String agent) {
-        inFlight.computeIfPresent(agent, (k, v) -> new InFlight(v.template(), true));
+        inFlight.computeIfPresent(agent, (k, v) -> new InFlight(v.template(), true, v.standby(), v.doneAtMs()));
     }
 
-    void provisioned(String agent) {
+    /** Agents being started for a template's standby pool now. */
+    public int standbyStarting(String template) {
+        long now = clock.millis();
+        return (int) inFlight.values().stream().filter(f -> f.standby() && f.doneAtMs() == 0 && f.template().equals(template)
+                && counts(f, now)).count();
+    }
+
+    void tookBuild(String template, boolean fromStandby) {
+        takes.merge(template, new Takes(1, fromStandby ? 1 : 0),
+                (a, b) -> new Takes(a.builds() + b.builds(), a.fromStandby() + b.fromStandby()));
+    }
+
+    /** Per template, the builds that took an agent since the controller started, and the share from the pool. */
+    public Map<String, Takes> takes() {
+        return Map.copyOf(takes);
+    }
+
+    /** Its provisioning ended: with a node that Jenkins will add ({@code nodeComing}: counted until then) or none. */
+    void provisioned(String agent, boolean nodeComing) {
+        if (nodeComing) {
+            long now = clock.millis();
+            inFlight.computeIfPresent(agent, (k, v) -> new InFlight(v.template(), v.placed(), v.standby(), now));
+        } else {
+            inFlight.remove(agent);
+        }
+    }
+
+    /** Jenkins added its node: from now on it is counted as a node. */
+    void added(String agent) {
         inFlight.remove(agent);
     }
 
-    /** Agents of a template (null: any) being provisioned now. */
+    private static boolean counts(InFlight f, long now) {
+        return f.doneAtMs() == 0 || now - f.doneAtMs() < ADD_WAIT_MS;
+    }
+
+    /** Agents of a template (null: any) being provisioned now, or provisioned and not yet added by Jenkins. */
     public int inFlight(String template) {
-        return (int) inFlight.values().stream().filter(f -> template == null || f.template().equals(template)).count();
+        long now = clock.millis();
+        return (int) inFlight.values().stream().filter(f -> (template == null || f.template().equals(template))
+                && counts(f, now)).count();
     }
 
     /** Agents being provisioned that no host has taken yet: the backend's free slots do not count them. */
@@ -141,6 +193,17 @@ public final class CloudActivity {
 
     public List<String> inFlightAgents() {
         return List.copyOf(inFlight.keySet());
+    }
+
+    /** Stops counting a provisioned agent as in flight once Jenkins has added its node. */
+    @Extension
+    public static final class Added extends NodeListener {
+        @Override
+        protected void onCreated(Node node) {
+            if (node instanceof SystemContainerAgent a) {
+                CloudEngines.get().activity(a.getCloudId()).added(a.getNodeName());
+            }
+        }
     }
 
     /** Records an agent's start when it first comes online (a reconnect after a restart is not a start). */

@@ -9,6 +9,7 @@ import hudson.model.Label;
 import hudson.model.Queue;
 import hudson.slaves.Cloud;
 import io.jenkins.plugins.syscontainer.agent.AgentEngines;
+import io.jenkins.plugins.syscontainer.agent.SystemContainerAgent;
 import io.jenkins.plugins.syscontainer.engine.AgentBackend;
 import io.jenkins.plugins.syscontainer.engine.FailureKind;
 import io.jenkins.plugins.syscontainer.engine.ProvisioningException;
@@ -288,6 +289,14 @@ public final class CloudEngines extends AgentEngines {
     }
 
     /** This plugin's clouds now. */
+    @Override
+    public void tookBuild(SystemContainerAgent agent, boolean fromStandby) {
+        activity(agent.getCloudId()).tookBuild(agent.getTemplateName(), fromStandby);
+        if (fromStandby) {
+            StandbyPool.get().topUpSoon();
+        }
+    }
+
     public static List<ProvisioningCloud> clouds() {
         List<ProvisioningCloud> out = new ArrayList<>();
         for (Cloud c : Jenkins.get().clouds) {

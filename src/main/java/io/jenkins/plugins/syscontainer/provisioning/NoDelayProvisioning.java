@@ -77,7 +77,11 @@ public class NoDelayProvisioning extends NodeProvisioner.Strategy {
     public static final class ReviewWhenFreed extends NodeListener {
         @Override
         protected void onDeleted(Node node) {
-            if (disabled() || !(node instanceof SystemContainerAgent)) {
+            if (!(node instanceof SystemContainerAgent)) {
+                return;
+            }
+            StandbyPool.get().topUpSoon(); // a standby agent that went is replaced
+            if (disabled()) {
                 return;
             }
             Timer.get().schedule(NoDelayProvisioning::reviewQueued, REVIEW_DELAY_MS, TimeUnit.MILLISECONDS);

@@ -1,7 +1,10 @@
 package io.jenkins.plugins.syscontainer.provisioning;
 
 import hudson.model.Label;
+import hudson.slaves.NodeProvisioner.PlannedNode;
 import io.jenkins.plugins.syscontainer.engine.AgentBackend;
+import java.time.Duration;
+import java.util.List;
 import java.util.function.Function;
 
 /**
@@ -33,6 +36,30 @@ public interface ProvisioningCloud {
      * and the last error), or null when a host can take agents or no template serves the label.
      */
     String waitingReason(Label label);
+
+    /** The templates with a standby pool that can provision now (configuration only: no call to anything). */
+    default List<StandbyTarget> standbyTargets() {
+        return List.of();
+    }
+
+    /**
+     * Plans up to {@code wanted} agents for a template's standby pool, within the same caps and free slots as agents
+     * for queued builds; fewer, or none, when those are reached. Their futures complete with nodes nobody adds yet.
+     */
+    default List<PlannedNode> planStandby(String template, int wanted) {
+        return List.of();
+    }
+
+    /**
+     * A template's standby pool: how many agents to keep ready, how old one may get before it is replaced, and the
+     * shape its agents must have (see {@link #shape}).
+     */
+    record StandbyTarget(String template, int agents, Duration maxAge, String shape) {
+        /** An agent's shape: the digest of the settings its container was started from, its labels, mode, executors. */
+        public static String shape(String settings, String labels, String mode, int executors) {
+            return settings + "|" + labels + "|" + mode + "|" + executors;
+        }
+    }
 
     /**
      * How a backend is built: {@code fingerprint} names everything it depends on (a change builds a new one), and

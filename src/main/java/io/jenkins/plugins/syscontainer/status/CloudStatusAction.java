@@ -7,8 +7,11 @@ import hudson.model.Computer;
 import hudson.model.TaskListener;
 import hudson.util.HttpResponses;
 import io.jenkins.plugins.syscontainer.AgentTemplate;
+import io.jenkins.plugins.syscontainer.DockerHostEntry;
+import io.jenkins.plugins.syscontainer.ImageChecks;
 import io.jenkins.plugins.syscontainer.ProbeReport;
 import io.jenkins.plugins.syscontainer.SystemContainerCloud;
+import io.jenkins.plugins.syscontainer.TestConnectionResults;
 import io.jenkins.plugins.syscontainer.agent.SystemContainerAgent;
 import io.jenkins.plugins.syscontainer.agent.SystemContainerComputer;
 import io.jenkins.plugins.syscontainer.cleanup.ReaperWork;
@@ -20,11 +23,14 @@ import io.jenkins.plugins.syscontainer.engine.StartTimings;
 import io.jenkins.plugins.syscontainer.engine.SystemContainerSpec;
 import io.jenkins.plugins.syscontainer.provisioning.CloudActivity;
 import io.jenkins.plugins.syscontainer.provisioning.CloudEngines;
+import io.jenkins.plugins.syscontainer.provisioning.StandbyPool;
 import io.jenkins.plugins.syscontainer.provisioning.TemplateSuspensions;
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -33,6 +39,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import jenkins.model.Jenkins;
 import jenkins.model.TransientActionFactory;
 import org.kohsuke.stapler.HttpResponse;
@@ -48,6 +56,7 @@ import org.kohsuke.stapler.interceptor.RequirePOST;
  */
 public class CloudStatusAction implements Action {
     private static final Logger LOG = Logger.getLogger(CloudStatusAction.class.getName());
+    private static final Pattern LEADING_INSTANT = Pattern.compile("(\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(?:\\.\\d+)?Z)");
     private final SystemContainerCloud cloud;
 
     CloudStatusAction(SystemContainerCloud cloud) {
@@ -104,12 +113,20 @@ public class CloudStatusAction implements Action {
             engine.hosts().forEach(h -> status.put(h.name(), h));
         }
         List<HostRow> rows = new ArrayList<>();
+        Map<String, DockerHostEntry> entries = new HashMap<>();
+        cloud.getHosts().forEach(e -> entries.put(e.getName(), e));
         for (Map.Entry<String, String> h : cloud.getPlaces().entrySet()) {
             HostStatus st = status.get(h.getKey());
             CloudActivity.RuntimeCheck rc = activity().runtimeCheck(h.getKey());
+            // Test connection on the configuration page probes the same way: its result counts when it is newer.
+            DockerHostEntry entry = entries.get(h.getKey());
+            TestConnectionResults.Result tested = entry == null ? null : TestConnectionResults.latest(entry);
             String runtime;
             String check;
-            if (rc == null) {
+            if (tested != null && (rc == null || !rc.running() && tested.at().isAfter(rc.at()))) {
+                runtime = ProbeReport.text(tested.report()) + "\n(" + Messages.CloudStatusAction_TestConnectionAt(when(tested.at())) + ")";
+                check = checkClass(tested.report());
+            } else if (rc == null) {
                 runtime = Messages.CloudStatusAction_NotChecked();
                 check = "unknown";
             } else if (rc.running()) {
@@ -117,13 +134,17 @@ public class CloudStatusAction implements Action {
                 check = "unknown";
             } else {
                 runtime = ProbeReport.text(rc.report()) + "\n(" + when(rc.at()) + ")";
-                check = rc.report().ok() ? "ok" : rc.report().notIsolated() ? "not-isolated" : "failed";
+                check = checkClass(rc.report());
             }
             rows.add(new HostRow(h.getKey(), h.getValue(), st == null || st.available(),
                     st == null ? "" : when(st.retryAt()), st == null || st.lastError() == null ? "" : st.lastError(),
                     st == null ? 0 : st.failures(), runtime, check));
         }
         return rows;
+    }
+
+    private static String checkClass(ProbeResult r) {
+        return r.ok() ? "ok" : r.notIsolated() ? "not-isolated" : "failed";
     }
 
     /** One row per agent of this cloud, ordered by host then template. */
@@ -141,6 +162,26 @@ public class CloudStatusAction implements Action {
                     ageMs < 0 ? "" : human(Duration.ofMillis(ageMs)), state, c == null ? null : c.getUrl()));
         }
         rows.sort((x, y) -> (x.host() + "/" + x.template() + "/" + x.name()).compareTo(y.host() + "/" + y.template() + "/" + y.name()));
+        return rows;
+    }
+
+    /**
+     * A template's standby pool: its target, agents ready for a build, agents starting, the maximum age, and the share of
+     * the builds since the controller started that took a standby agent.
+     */
+    public record StandbyRow(String template, int target, int ready, int starting, String maxAge, String share) {
+    }
+
+    public List<StandbyRow> getStandbyPools() {
+        Map<String, CloudActivity.Takes> takes = CloudEngines.get().activity(cloud.getCloudId()).takes();
+        List<StandbyRow> rows = new ArrayList<>();
+        for (StandbyPool.State s : StandbyPool.get().states(cloud)) {
+            CloudActivity.Takes t = takes.get(s.template());
+            String share = t == null || t.builds() == 0 ? "no build yet"
+                    : t.fromStandby() + " of " + t.builds() + " (" + Math.round(100.0 * t.fromStandby() / t.builds()) + " %)";
+            rows.add(new StandbyRow(s.template(), s.target(), s.ready(), s.starting(),
+                    s.maxAge() == null ? "" : human(s.maxAge()), share));
+        }
         return rows;
     }
 
@@ -180,8 +221,23 @@ public class CloudStatusAction implements Action {
         return activity().failures();
     }
 
+    /** Templates whose image is missing on hosts where they may not pull it, and checks still running. */
+    public List<String> getImageWarnings() {
+        return ImageChecks.get().warnings(cloud);
+    }
+
+    /** The last action, its time shown as the rest of the page shows times (it is recorded as an ISO instant). */
     public String getLastAction() {
-        return activity().lastAction();
+        String a = activity().lastAction();
+        Matcher m = a == null ? null : LEADING_INSTANT.matcher(a);
+        if (m != null && m.lookingAt()) {
+            try {
+                return when(Instant.parse(m.group(1))) + a.substring(m.group(1).length());
+            } catch (DateTimeParseException e) {
+                return a;
+            }
+        }
+        return a;
     }
 
     /** Start timings of the templates that have started agents since the controller started. */
@@ -250,7 +306,15 @@ public class CloudStatusAction implements Action {
         Computer.threadPoolForRemoting.submit(() -> {
             try {
                 ReaperWork.Pass pass = ReaperWork.reap(cloud, ReaperWork.liveAgents());
-                activity.lastAction(Messages.CloudStatusAction_Reaped(pass.summary()));
+                // An administrator asked: measure the cache volumes now (the scheduled pass does it every 15 minutes).
+                String sizes;
+                try {
+                    cloud.engine().refreshCacheSizes();
+                    sizes = Messages.CloudStatusAction_SizesMeasured();
+                } catch (IOException | RuntimeException e) {
+                    sizes = Messages.CloudStatusAction_SizesNotMeasured(e.getMessage());
+                }
+                activity.lastAction(Messages.CloudStatusAction_Reaped(pass.summary()) + "; " + sizes);
             } catch (InterruptedException | RuntimeException e) {
                 activity.lastAction(Messages.CloudStatusAction_ReapFailed(e.getMessage()));
             }

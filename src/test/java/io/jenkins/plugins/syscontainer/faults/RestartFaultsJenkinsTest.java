@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.jenkins.plugins.syscontainer.AgentTemplate;
 import io.jenkins.plugins.syscontainer.DockerHostEntry;
 import io.jenkins.plugins.syscontainer.SystemContainerCloud;
+import io.jenkins.plugins.syscontainer.agent.OneShotRetention;
 import io.jenkins.plugins.syscontainer.engine.CacheStats;
 import io.jenkins.plugins.syscontainer.engine.HostStatus;
 import io.jenkins.plugins.syscontainer.testsupport.DockerSocketProxy;
@@ -105,6 +106,8 @@ class RestartFaultsJenkinsTest {
     }
 
     /** Holds back the resumption of Pipelines (their steps' onResume) while {@link #hold} is set. */
+    private static final String CHECK = OneShotRetention.class.getName() + ".resumeQueueCheckSeconds";
+
     @TestExtension("aOneShotAgentWaitsForAPipelineThatResumesSlowly")
     public static final class SlowResume extends FlowExecutionListener {
         static volatile long hold;
@@ -120,7 +123,7 @@ class RestartFaultsJenkinsTest {
     }
 
     /**
-     * A Pipeline whose resumption after a restart takes longer than a minute (a busy controller) still finds its
+     * A Pipeline whose resumption after a restart takes longer than the agent's queue check (a busy controller) still finds its
      * one-shot agent: the agent waits while the run is building, instead of being removed after 60 s.
      */
     @Test
@@ -138,7 +141,10 @@ class RestartFaultsJenkinsTest {
                         + "}", true));
                 WorkflowRun b = p.scheduleBuild2(0).waitForStart();
                 r.waitForMessage("STARTED on sca-docker-", b);
-                SlowResume.hold = 80_000;
+                // Other tasks' agents stop waiting after resumeQueueCheckSeconds (60 s; 10 s here): a resumption slower
+                // than that must still find its agent.
+                System.setProperty(CHECK, "10");
+                SlowResume.hold = 25_000;
             });
             sessions.then(r -> {
                 long t = System.nanoTime();
@@ -153,6 +159,7 @@ class RestartFaultsJenkinsTest {
                 FaultChecks.nothingLeft(r.jenkins, (SystemContainerCloud) r.jenkins.getCloud("ci"));
             });
         } finally {
+            System.clearProperty(CHECK);
             SlowResume.hold = 0;
             if (scope[0] != null) {
                 JenkinsDocker.purge(scope[0]);

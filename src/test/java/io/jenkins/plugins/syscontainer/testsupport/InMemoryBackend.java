@@ -220,9 +220,13 @@ public final class InMemoryBackend implements AgentBackend {
             step(timings, listener, agent, Step.VOLUME_LEASED, lease.volumeName() + (lease.fresh() ? " (new)" : " (reused)"));
             step(timings, listener, agent, Step.CREATED, null);
             step(timings, listener, agent, Step.STARTED, null);
+            LocalChannel local = new LocalChannel();
+            if (req.whileStarting() != null) {
+                Thread.ofVirtual().name("while-starting-" + agent).start(() -> req.whileStarting().run(local));
+            }
             step(timings, listener, agent, Step.INNER_DOCKER_READY, "storage driver in-memory");
             Agent a = new Agent(req.identity(), place.name, "mem-" + UUID.randomUUID().toString().substring(0, 12), lease,
-                    Instant.now(), timings, new LocalChannel(), new boolean[1]);
+                    Instant.now(), timings, local, new boolean[1]);
             agents.put(agent, a);
             places.live.add(agent);
             return a;

@@ -2,7 +2,10 @@ package io.jenkins.plugins.syscontainer.bench;
 
 import java.util.Arrays;
 
-/** {@code e2e [--quick]} runs {@link EndToEndBenchmark}; {@code jmh [JMH options]} runs the JMH benchmarks. */
+/**
+ * {@code e2e [--quick]} runs {@link EndToEndBenchmark}; {@code floor [--reps N]} only the bare floors (beside the
+ * Jenkins-side start benchmark); {@code jmh [JMH options]} runs the JMH benchmarks.
+ */
 public final class BenchMain {
     private BenchMain() {
     }
@@ -18,8 +21,10 @@ public final class BenchMain {
             switch (args.length == 0 ? "" : args[0]) {
                 case "e2e" -> EndToEndBenchmark.main(rest);
                 case "jmh" -> org.openjdk.jmh.Main.main(rest);
+                case "floor" -> Floor.coldAndWarm(EndToEndBenchmark.IMAGE, rest.length == 2 && rest[0].equals("--reps")
+                        ? Integer.parseInt(rest[1]) : 10);
                 default -> {
-                    System.err.println("usage: BenchMain e2e [--quick] [--sample DIR] | jmh [JMH options]");
+                    System.err.println("usage: BenchMain e2e [--quick] [--sample DIR] | floor [--reps N] | jmh [JMH options]");
                     code = 2;
                 }
             }

@@ -83,4 +83,38 @@ final class Floor {
     void createVolume(String volume) {
         docker.createVolumeCmd().withName(volume).withLabels(Map.of(LABEL, "floor")).exec();
     }
+
+    /**
+     * {@code floor_cold} and {@code floor_warm} alone, interleaved, {@code reps} each (the warm volume has run one
+     * container first), printed as JSON lines: the floors beside the Jenkins-side start benchmark. Removes what it
+     * made, whatever happens.
+     */
+    static void coldAndWarm(String image, int reps) throws InterruptedException {
+        Floor floor = new Floor();
+        String run = java.util.UUID.randomUUID().toString().substring(0, 6);
+        try {
+            String warm = "bench-floor-warm-" + run;
+            floor.createVolume(warm);
+            floor.remove(floor.start(image, warm, "bench-floor-prep-" + run));
+            Stats cold = new Stats("floor_cold");
+            Stats warmS = new Stats("floor_warm");
+            for (int i = 0; i < reps; i++) {
+                String v = "bench-floor-cold-" + run + "-" + i;
+                floor.createVolume(v);
+                long t = System.nanoTime();
+                String id = floor.start(image, v, "bench-floor-c-" + run + "-" + i);
+                cold.add((System.nanoTime() - t) / 1e6);
+                floor.remove(id);
+                floor.removeVolume(v);
+                t = System.nanoTime();
+                id = floor.start(image, warm, "bench-floor-w-" + run + "-" + i);
+                warmS.add((System.nanoTime() - t) / 1e6);
+                floor.remove(id);
+            }
+            System.out.println(cold.json(null));
+            System.out.println(warmS.json(null));
+        } finally {
+            floor.removeAll(run);
+        }
+    }
 }

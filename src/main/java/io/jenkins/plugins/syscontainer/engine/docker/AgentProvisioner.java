@@ -113,6 +113,10 @@ final class AgentProvisioner {
                 throw FailureClassifier.classify(e, host.name(), "starting container " + agent);
             }
             t = step(timings, listener, agent, Step.STARTED, t, null);
+            if (req.whileStarting() != null) {
+                DockerChannel channel = new DockerChannel(host, id);
+                Thread.ofVirtual().name("while-starting-" + agent).start(() -> req.whileStarting().run(channel));
+            }
             String driver;
             try {
                 // On the streaming client: the exec is silent until the inner Docker answers, which may take longer

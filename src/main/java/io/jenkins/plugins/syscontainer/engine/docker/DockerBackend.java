@@ -518,7 +518,8 @@ public final class DockerBackend implements AgentBackend {
         return out;
     }
 
-    /** Re-reads the sizes of every answering host's cache volumes now (the command line's listing). */
+    /** Re-reads the sizes of every answering host's cache volumes now (the command line's listing, the status page). */
+    @Override
     public void refreshCacheSizes() throws IOException {
         CacheEvictor evictor = new CacheEvictor(volumes, Duration.ZERO, Map.of(), Long.MAX_VALUE);
         for (ManagedHost h : managedHosts()) {
@@ -526,6 +527,23 @@ public final class DockerBackend implements AgentBackend {
                 evictor.refreshSizes(store(h));
             }
         }
+    }
+
+    @Override
+    public Map<String, Boolean> imagePresence(String image) {
+        Map<String, Boolean> out = new java.util.LinkedHashMap<>();
+        for (ManagedHost h : managedHosts()) {
+            if (!h.health().isAvailable()) {
+                continue;
+            }
+            try {
+                out.put(h.name(), ImagePull.hasImage(h.api(), image));
+            } catch (RuntimeException e) {
+                java.util.logging.Logger.getLogger(DockerBackend.class.getName()).fine(() -> "host " + h.name()
+                        + ": could not look up image " + image + ": " + e.getMessage());
+            }
+        }
+        return out;
     }
 
     /** Streams an image from the agent's host into its inner Docker (see {@link ImageTransfer}). */

@@ -1,0 +1,201 @@
+package io.jenkins.plugins.syscontainer.bench;
+
+import hudson.model.FreeStyleBuild;
+import hudson.model.FreeStyleProject;
+import hudson.model.Label;
+import hudson.model.Result;
+import hudson.tasks.Shell;
+import io.jenkins.plugins.syscontainer.AgentTemplate;
+import io.jenkins.plugins.syscontainer.SystemContainerCloud;
+import io.jenkins.plugins.syscontainer.agent.SystemContainerAgent;
+import io.jenkins.plugins.syscontainer.testsupport.JenkinsDocker;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.jvnet.hudson.test.JenkinsRule;
+import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
+
+/**
+ * The Jenkins-side start benchmark ({@code benchmarks/start.sh} runs it beside the bare floors; its name keeps it out
+ * of the ordinary test run): in a real Jenkins on the local Docker with real Sysbox, the time from "Build Now" (a
+ * freestyle build entering the queue) to the first line of its first shell step, printed by the agent with the
+ * machine's clock. Three set-ups side by side in one run: (a) a standby pool, (b) no pool, warm cache volumes, (c) no
+ * pool, a new volume for every agent; each for builds one after the other (the next one arriving once the pool, or
+ * the previous agent's removal, is done: builds slower than the pool refills) and for builds queued at once. Also the
+ * controller's CPU seconds (this JVM) and the machine's (from /proc/stat) per build. Prints one JSON line per figure.
+ */
+@WithJenkins
+public class StartBenchmark {
+    static final int SEQUENTIAL = Integer.getInteger("start.sequential", 20);
+    static final int BURST = Integer.getInteger("start.burst", 10);
+    static final int POOL = Integer.getInteger("start.pool", 2);
+    private static final String EARLY = "io.jenkins.plugins.syscontainer.agent.AttachLauncher.startEarly";
+    private static final Pattern FIRST = Pattern.compile("FIRST_LINE_AT=(\\d{13})");
+
+    private JenkinsRule r;
+    private SystemContainerCloud cloud;
+    private int jobs;
+
+    @Test
+    @org.junit.jupiter.api.Timeout(value = 40, unit = TimeUnit.MINUTES)
+    public void startTimes(JenkinsRule rule) throws Exception {
+        JenkinsDocker.require();
+        r = rule;
+        r.jenkins.setQuietPeriod(0);
+        r.jenkins.setNumExecutors(0);
+        cloud = JenkinsDocker.cloud(r.jenkins);
+        String scope = JenkinsDocker.scope(r.jenkins, cloud);
+        try {
+            AgentTemplate t = cloud.getTemplates().get(0);
+            t.setPreloadImages(""); // the floors start bare containers: nothing loaded into new volumes here either
+            t.setCacheMaxVolumes(BURST + POOL);
+            t.setInstanceCap(BURST + POOL);
+            System.out.println("start: warming " + BURST + " cache volumes");
+            burst("warmup", BURST); // every later warm agent finds a volume that has run an agent
+
+            // (b) no pool, warm volumes; beside it the same with the agent JVM started only after the inner Docker
+            // (as before this release), to show what starting the two together saves
+            measure("warm", t, 0, "docker");
+            System.setProperty(EARLY, "false");
+            try {
+                measureSequential("warmserial", t, 0, "docker");
+            } finally {
+                System.clearProperty(EARLY);
+            }
+            // (c) no pool, a new volume each time
+            t.setCacheKey(AgentTemplate.NO_CACHE);
+            measure("cold", t, 0, "docker");
+            // (a) the standby pool, on the warm volumes
+            t.setCacheKey("");
+            measure("standby", t, POOL, "docker");
+            t.setStandbyAgents(0);
+            r.jenkins.save();
+            await(() -> SystemContainerAgent.all(cloud.getCloudId()).isEmpty(), 120, "the pool emptied");
+        } finally {
+            JenkinsDocker.purge(scope);
+        }
+    }
+
+    private void measure(String setup, AgentTemplate t, int pool, String label) throws Exception {
+        measureSequential(setup, t, pool, label);
+        Cpu cpu = Cpu.now();
+        List<Long> burst = burst(setup + "-burst", BURST);
+        awaitSettled(pool);
+        print(setup, "burst" + BURST, burst, cpu.since(BURST));
+    }
+
+    private void measureSequential(String setup, AgentTemplate t, int pool, String label) throws Exception {
+        t.setStandbyAgents(pool);
+        r.jenkins.save();
+        awaitSettled(pool);
+        Cpu cpu = Cpu.now();
+        List<Long> seq = new ArrayList<>();
+        for (int i = 0; i < SEQUENTIAL; i++) {
+            seq.add(firstLineMs(schedule(setup + "-seq-" + i, label)).get(0));
+            awaitSettled(pool); // the next build arrives once the pool is full again (or the agent is gone)
+        }
+        print(setup, "sequential", seq, cpu.since(SEQUENTIAL));
+    }
+
+    /** Schedules {@code n} builds at once and returns each one's queue-to-first-line time. */
+    private List<Long> burst(String name, int n) throws Exception {
+        List<Pending> all = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            all.add(schedule(name + "-" + i, "docker"));
+        }
+        List<Long> out = new ArrayList<>();
+        for (Pending p : all) {
+            out.addAll(firstLineMs(p));
+        }
+        return out;
+    }
+
+    private record Pending(long queuedAt, java.util.concurrent.Future<FreeStyleBuild> build) {
+    }
+
+    private Pending schedule(String name, String label) throws Exception {
+        FreeStyleProject p = r.createFreeStyleProject("start-" + (jobs++) + "-" + name);
+        p.setAssignedLabel(Label.get(label));
+        p.getBuildersList().add(new Shell("echo FIRST_LINE_AT=$(date +%s%3N)"));
+        long at = System.currentTimeMillis();
+        return new Pending(at, p.scheduleBuild2(0));
+    }
+
+    private List<Long> firstLineMs(Pending p) throws Exception {
+        FreeStyleBuild b = p.build().get(5, TimeUnit.MINUTES);
+        if (b.getResult() != Result.SUCCESS) {
+            throw new AssertionError(b + " ended " + b.getResult() + ":\n" + b.getLog());
+        }
+        Matcher m = FIRST.matcher(b.getLog());
+        if (!m.find()) {
+            throw new AssertionError("no first line in " + b + ":\n" + b.getLog());
+        }
+        return List.of(Long.parseLong(m.group(1)) - p.queuedAt());
+    }
+
+    /** No agent but the pool's, and the pool full and idle. */
+    private void awaitSettled(int pool) throws InterruptedException {
+        await(() -> {
+            List<SystemContainerAgent> all = SystemContainerAgent.all(cloud.getCloudId());
+            long ready = all.stream().filter(a -> a.isInStandbyPool() && a.toComputer() != null
+                    && a.toComputer().isOnline() && a.toComputer().isIdle()).count();
+            return all.size() == pool && ready == pool;
+        }, 180, "the pool full (" + pool + ") and no other agent");
+    }
+
+    private static void await(BooleanSupplier c, int seconds, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (!c.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private static void print(String setup, String pattern, List<Long> ms, double[] cpuPerBuild) {
+        long[] s = ms.stream().mapToLong(Long::longValue).sorted().toArray();
+        System.out.printf(Locale.ROOT, "{\"figure\":\"start_%s_%s\",\"builds\":%d,\"p50_ms\":%d,\"p90_ms\":%d,\"min_ms\":%d,"
+                + "\"max_ms\":%d,\"controller_cpu_s_per_build\":%.2f,\"machine_cpu_s_per_build\":%.2f,\"all_ms\":%s}%n",
+                setup, pattern, s.length, pct(s, 50), pct(s, 90), s[0], s[s.length - 1], cpuPerBuild[0], cpuPerBuild[1],
+                Arrays.toString(s).replace(" ", ""));
+    }
+
+    static long pct(long[] sorted, int p) {
+        int i = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
+    }
+
+    /** CPU seconds: this JVM's (the controller) and the machine's (all cores, from /proc/stat), since a start. */
+    private record Cpu(long jvmNanos, long machineTicks) {
+        static Cpu now() throws java.io.IOException {
+            return new Cpu(((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                    .getProcessCpuTime(), readMachineTicks());
+        }
+
+        static long readMachineTicks() throws java.io.IOException {
+            String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            long busy = 0;
+            for (int i = 1; i < f.length; i++) {
+                if (i != 4 && i != 5) { // not idle, not iowait
+                    busy += Long.parseLong(f[i]);
+                }
+            }
+            return busy;
+        }
+
+        double[] since(int builds) throws java.io.IOException {
+            Cpu now = now();
+            return new double[] {(now.jvmNanos - jvmNanos) / 1e9 / builds, (now.machineTicks - machineTicks) / 100.0 / builds};
+        }
+    }
+}

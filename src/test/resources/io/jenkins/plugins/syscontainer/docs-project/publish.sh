@@ -1,0 +1,3 @@
+#!/bin/sh
+# Stands for your publishing step.
+echo "publish.sh: published app from $(pwd)"
