@@ -350,6 +350,15 @@ public class SystemContainerCloud extends Cloud implements ProvisioningCloud {
             return List.of();
         }
         CloudActivity activity = CloudEngines.get().activity(cloudId);
+        // Counting and registering the new agents is one step: the provisioners of several labels and the standby
+        // pool plan at the same time, and each must see the others' agents.
+        synchronized (activity) {
+            return plan(m, label, excessWorkload, standby, t, backend, activity);
+        }
+    }
+
+    private List<PlannedNode> plan(TemplateMatch m, Label label, int excessWorkload, boolean standby, AgentTemplate t,
+            AgentBackend backend, CloudActivity activity) {
         List<SystemContainerAgent> ours = SystemContainerAgent.all(cloudId);
         int templateLive = (int) ours.stream().filter(a -> a.getTemplateName().equals(t.getName())).count()
                 + activity.inFlight(t.getName());

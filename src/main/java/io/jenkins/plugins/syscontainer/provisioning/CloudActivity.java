@@ -191,8 +191,10 @@ public final class CloudActivity {
         return (int) inFlight.values().stream().filter(f -> !f.placed()).count();
     }
 
+    /** The agents {@link #inFlight} counts. */
     public List<String> inFlightAgents() {
-        return List.copyOf(inFlight.keySet());
+        long now = clock.millis();
+        return inFlight.entrySet().stream().filter(e -> counts(e.getValue(), now)).map(Map.Entry::getKey).toList();
     }
 
     /** Stops counting a provisioned agent as in flight once Jenkins has added its node. */
