@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import jenkins.model.Jenkins;
 import jenkins.model.NodeListener;
 
 /**
@@ -179,11 +180,20 @@ public final class CloudActivity {
         return f.doneAtMs() == 0 || now - f.doneAtMs() < ADD_WAIT_MS;
     }
 
+    /** Whether an entry counts now: still provisioning, or provisioned and its node not (yet) in Jenkins' list. */
+    private static boolean counts(String agent, InFlight f, long now) {
+        if (f.doneAtMs() == 0) {
+            return true;
+        }
+        Jenkins j = Jenkins.getInstanceOrNull();
+        return counts(f, now) && (j == null || j.getNode(agent) == null); // added: counted as a node from then on
+    }
+
     /** Agents of a template (null: any) being provisioned now, or provisioned and not yet added by Jenkins. */
     public int inFlight(String template) {
         long now = clock.millis();
-        return (int) inFlight.values().stream().filter(f -> (template == null || f.template().equals(template))
-                && counts(f, now)).count();
+        return (int) inFlight.entrySet().stream().filter(e -> (template == null || e.getValue().template().equals(template))
+                && counts(e.getKey(), e.getValue(), now)).count();
     }
 
     /** Agents being provisioned that no host has taken yet: the backend's free slots do not count them. */
@@ -194,7 +204,7 @@ public final class CloudActivity {
     /** The agents {@link #inFlight} counts. */
     public List<String> inFlightAgents() {
         long now = clock.millis();
-        return inFlight.entrySet().stream().filter(e -> counts(e.getValue(), now)).map(Map.Entry::getKey).toList();
+        return inFlight.entrySet().stream().filter(e -> counts(e.getKey(), e.getValue(), now)).map(Map.Entry::getKey).toList();
     }
 
     /** Stops counting a provisioned agent as in flight once Jenkins has added its node. */

@@ -135,6 +135,7 @@ class StandbyPoolJenkinsTest {
         assertEquals(new CloudActivity.Takes(1, 1), takes, "the take is counted as one from the pool");
         String page = r.createWebClient().goTo(cloud.getUrl() + "system-containers").asNormalizedText();
         assertTrue(page.contains("Standby agents"), page);
+        assertTrue(page.contains("a warm volume pays back in the build"), "the page explains warm vs cold starts: " + page);
         assertTrue(page.matches("(?s).*\\bwarm\\s+2\\s+2\\s+0\\s.*1 of 1 \\(100 %\\).*"),
                 "the status page shows the pool (target 2, ready 2, starting 0) and the share of builds that took one: " + page);
     }
