@@ -77,6 +77,7 @@ if [ -x runtime-node/tests/run.sh ]; then
 fi
 
 echo "== shellcheck of the CI scripts and the agent image"
-shellcheck .ci/run .ci/*.sh .ci/sysbox-runc-standin run-tests.sh run.sh mvn-here benchmarks/run.sh benchmarks/chaos.sh engine-tools/cli/test-cli.sh \
+shellcheck .ci/run .ci/*.sh .ci/sysbox-runc-standin run-tests.sh run.sh mvn-here benchmarks/run.sh benchmarks/chaos.sh \
+  benchmarks/start.sh engine-tools/cli/test-cli.sh \
   runtime-node/images/agent/entrypoint.sh
 echo "all tests passed"
