@@ -61,6 +61,8 @@ public class SystemContainerCloud extends Cloud implements ProvisioningCloud {
     /** Scopes this cloud's Docker objects; its name when it was created, kept across renames. */
     private String cloudId;
     private List<DockerHostEntry> hosts = new ArrayList<>();
+    /** Agents on Kubernetes instead of the Docker hosts; null: the Docker hosts. */
+    private KubernetesPlacement kubernetes;
     private List<AgentTemplate> templates = new ArrayList<>();
     private int maxAgents = 20;
     private String allowedRuntimes = "sysbox-runc";
@@ -175,6 +177,9 @@ public class SystemContainerCloud extends Cloud implements ProvisioningCloud {
 
     /** Where this cloud's agents run: its Docker hosts (a test or another placement may say otherwise). */
     protected Placement placement() {
+        if (kubernetes != null) {
+            return hosts.isEmpty() ? kubernetes : kubernetes.besideDockerHosts();
+        }
         return new DockerHostsPlacement(hosts);
     }
 
@@ -433,6 +438,17 @@ public class SystemContainerCloud extends Cloud implements ProvisioningCloud {
     @DataBoundSetter
     public void setHosts(List<DockerHostEntry> v) {
         hosts = v == null ? new ArrayList<>() : new ArrayList<>(v);
+        recipe = null;
+    }
+
+    public KubernetesPlacement getKubernetes() {
+        return kubernetes;
+    }
+
+    /** Places the agents on Kubernetes (a cloud has Docker hosts or Kubernetes, not both); null: the Docker hosts. */
+    @DataBoundSetter
+    public void setKubernetes(KubernetesPlacement v) {
+        kubernetes = v;
         recipe = null;
     }
 

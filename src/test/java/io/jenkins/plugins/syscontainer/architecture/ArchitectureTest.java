@@ -61,8 +61,12 @@ class ArchitectureTest {
                 .resideInAPackage(ROOT + ".engine.docker..")
                 .because("the cache pools decide; a backend's VolumeStore does the I/O").check(main);
         noClasses().that().resideInAPackage(ROOT + ".engine").should().dependOnClassesThat()
-                .resideInAnyPackage(ROOT + ".engine.docker..", ROOT + ".engine.cache..", ROOT + ".engine.cli..")
+                .resideInAnyPackage(ROOT + ".engine.docker..", ROOT + ".engine.cache..", ROOT + ".engine.cli..",
+                        ROOT + ".engine.k8s..")
                 .because("the engine's root is the backend-neutral API every backend implements").check(main);
+        noClasses().that().resideInAPackage(ROOT + ".engine.k8s..").should().dependOnClassesThat()
+                .resideInAnyPackage(ROOT + ".engine.docker..", ROOT + ".engine.cache..", ROOT + ".engine.cli..")
+                .because("the Kubernetes backend stands beside the Docker one, on the engine's root only").check(main);
     }
 
     @Test
