@@ -55,11 +55,22 @@ public class QueueGuard extends QueueTaskDispatcher {
                 }
             }));
 
-    @Override
-    public CauseOfBlockage canRun(Queue.Item item) {
-        Label label = item.getAssignedLabel();
-        if (label == null) {
-            return null; // runs anywhere: never ours to refuse
+    /**
+     * What the clouds say about a label: why its builds cannot be served (a broken or suspended template), or why they
+     * wait (every host down). The queue asks for every queued item on every pass; the answer is kept per label for a
+     * second, so a queue of thousands of items costs a map look-up each, not a walk through clouds and templates.
+     */
+    private record Verdict(String blocked, String waiting, Waiting waitingCause, long atNanos) {
+    }
+
+    static final long VERDICT_NANOS = 1_000_000_000L;
+    private final Map<Label, Verdict> verdicts = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private Verdict verdict(Label label) {
+        long now = System.nanoTime();
+        Verdict v = verdicts.get(label);
+        if (v != null && now - v.atNanos() < VERDICT_NANOS) {
+            return v;
         }
         String blocked = null;
         String waiting = null;
@@ -73,6 +84,32 @@ public class QueueGuard extends QueueTaskDispatcher {
             }
             break;
         }
+        if (verdicts.size() > 10_000) {
+            verdicts.clear(); // labels come and go (a step's one-off labels): stay bounded
+        }
+        v = new Verdict(blocked, waiting,
+                waiting == null ? null : new Waiting(Messages.QueueGuard_Waiting(label.getExpression(), waiting)), now);
+        verdicts.put(label, v);
+        return v;
+    }
+
+    /** Forgets the kept answers: a template was suspended, lifted or saved, and the queue should know at once. */
+    public void forget() {
+        verdicts.clear();
+    }
+
+    @Override
+    public CauseOfBlockage canRun(Queue.Item item) {
+        Label label = item.getAssignedLabel();
+        if (label == null) {
+            return null; // runs anywhere: never ours to refuse
+        }
+        Verdict v = verdict(label);
+        if (v.blocked() == null && v.waiting() == null) {
+            return null;
+        }
+        String blocked = v.blocked();
+        String waiting = v.waiting();
         String reason = blocked;
         if (reason != null && unservable(true, () -> label.getNodes().size(), () -> cloudsThatCanProvision(label))) {
             String message = Messages.QueueGuard_Unservable(label.getExpression(), reason);
@@ -84,12 +121,11 @@ public class QueueGuard extends QueueTaskDispatcher {
             return new Waiting(message);
         }
         if (waiting != null && label.getNodes().isEmpty()) {
-            String message = Messages.QueueGuard_Waiting(label.getExpression(), waiting);
             TaskListener log = buildLog(item);
             if (log != null && told.add(item.getId() + "/waiting/" + waiting.hashCode())) {
-                log.getLogger().println("[system-container] " + message);
+                log.getLogger().println("[system-container] " + v.waitingCause().getShortDescription());
             }
-            return new Waiting(message);
+            return v.waitingCause();
         }
         return null;
     }
