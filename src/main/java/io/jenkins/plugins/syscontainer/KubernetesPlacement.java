@@ -53,6 +53,8 @@ public class KubernetesPlacement extends AbstractDescribableImpl<KubernetesPlace
     private int dockerDataGb = 50;
     private boolean pvcCache;
     private String storageClass = "";
+    /** Null in configurations saved before the field existed: on. */
+    private Boolean readWriteOncePod = Boolean.TRUE;
     private int cacheBudgetGb = 500;
     private int maxAgents = 100;
 
@@ -70,6 +72,7 @@ public class KubernetesPlacement extends AbstractDescribableImpl<KubernetesPlace
         userNamespace = userNamespace == null ? "auto" : userNamespace;
         serviceAccount = serviceAccount == null ? "" : serviceAccount;
         storageClass = storageClass == null ? "" : storageClass;
+        readWriteOncePod = readWriteOncePod == null ? Boolean.TRUE : readWriteOncePod;
         dockerDataGb = dockerDataGb <= 0 ? 50 : dockerDataGb;
         cacheBudgetGb = cacheBudgetGb <= 0 ? 500 : cacheBudgetGb;
         maxAgents = maxAgents <= 0 ? 100 : maxAgents;
@@ -85,7 +88,7 @@ public class KubernetesPlacement extends AbstractDescribableImpl<KubernetesPlace
     public String fingerprint() {
         return String.join("|", "kubernetes", serverUrl, credentialsId, Integer.toHexString(serverCertificate.hashCode()),
                 namespace, runtimeClass, userNamespace, serviceAccount, Integer.toString(dockerDataGb),
-                Boolean.toString(pvcCache), storageClass, Integer.toString(maxAgents));
+                Boolean.toString(pvcCache), storageClass, String.valueOf(readWriteOncePod), Integer.toString(maxAgents));
     }
 
     /** What the engine is given (the user namespace mode {@code auto} is resolved by the backend). */
@@ -97,7 +100,7 @@ public class KubernetesPlacement extends AbstractDescribableImpl<KubernetesPlace
                     default -> UserNamespaceMode.AUTO;
                 })
                 .withServiceAccount(serviceAccount).withDockerDataGi(dockerDataGb).withPvcCache(pvcCache, storageClass)
-                .withMaxAgents(maxAgents);
+                .withReadWriteOncePod(isReadWriteOncePod()).withMaxAgents(maxAgents);
     }
 
     @Override
@@ -259,6 +262,16 @@ public class KubernetesPlacement extends AbstractDescribableImpl<KubernetesPlace
     public void setStorageClass(String v) {
         String t = v == null ? "" : v.trim();
         storageClass = checked("storageClass", t, KubernetesFields.subdomain(t, true));
+    }
+
+    public boolean isReadWriteOncePod() {
+        return !Boolean.FALSE.equals(readWriteOncePod);
+    }
+
+    /** Cache claims ask for ReadWriteOncePod (off: ReadWriteOnce, for CSI drivers without it). */
+    @DataBoundSetter
+    public void setReadWriteOncePod(boolean v) {
+        readWriteOncePod = v;
     }
 
     public int getCacheBudgetGb() {

@@ -1,6 +1,7 @@
 package io.jenkins.plugins.syscontainer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -169,6 +170,7 @@ class KubernetesPlacementJenkinsTest {
                           dockerDataGb: 40
                           pvcCache: true
                           storageClass: "local-nvme"
+                          readWriteOncePod: false
                           cacheBudgetGb: 800
                           maxAgents: 30
                         templates:
@@ -185,6 +187,9 @@ class KubernetesPlacementJenkinsTest {
                         k.getStorageClass()));
         assertEquals(List.of(40, 800, 30), List.of(k.getDockerDataGb(), k.getCacheBudgetGb(), k.getMaxAgents()));
         assertTrue(k.isPvcCache());
+        assertFalse(k.isReadWriteOncePod());
+        assertFalse(k.settings().readWriteOncePod(), "claims then ask for ReadWriteOnce");
+        assertTrue(new KubernetesPlacement().isReadWriteOncePod(), "on by default");
         assertEquals(List.of("kubernetes/jenkins-agents"), List.copyOf(c.getPlaces().keySet()));
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         ConfigurationAsCode.get().export(out);
