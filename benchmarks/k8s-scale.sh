@@ -20,8 +20,8 @@ while [ $# -gt 0 ]; do
 done
 jar=engine-tools/benchmarks/target/sca-benchmarks.jar
 if [ ! -f "$jar" ] || [ -n "$(find src/main/java/io/jenkins/plugins/syscontainer/engine src/test/java/io/jenkins/plugins/syscontainer/engine/k8s/sim benchmarks/src -newer "$jar" -name '*.java' | head -n 1)" ]; then
-  # one Maven at a time on a shared machine (the lock file is the one the team's builds take)
-  (cd engine-tools && JAVA_HOME=$jdk flock /tmp/sca-maven.lock timeout 900 mvn -B -q -ntp package >&2)
+  # no lock taken here: .ci/run runs under the team's Maven lock already (callers on a shared machine take it)
+  (cd engine-tools && JAVA_HOME=$jdk timeout 900 mvn -B -q -ntp package >&2)
 fi
 tmp=$(mktemp)
 trap 'rm -f "$tmp"' EXIT
