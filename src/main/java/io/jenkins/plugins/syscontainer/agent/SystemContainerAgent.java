@@ -245,8 +245,13 @@ public class SystemContainerAgent extends AbstractCloudSlave {
             return null;
         }
         AgentHandle c = container(); // throws when the host does not answer: nothing is known then
-        return c == null ? "its container " + shortId() + " on host '" + hostName + "' no longer exists (removed by"
-                + " someone else, or lost with its host)" : backend.endReason(c);
+        return c == null ? vanishedReason() : backend.endReason(c);
+    }
+
+    /** Why it is lost when its container is gone from its host (removed by hand, or with the host). */
+    public String vanishedReason() {
+        return "its container " + shortId() + " on host '" + hostName + "' no longer exists (removed by someone else, or"
+                + " lost with its host)";
     }
 
     @Override
@@ -292,6 +297,9 @@ public class SystemContainerAgent extends AbstractCloudSlave {
         if (backend == null || handle == null) {
             listener.getLogger().println("[system-container] container " + shortId() + " of " + getNodeName()
                     + " is already gone (or its cloud " + getCloudName() + " was removed); the reaper covers leftovers");
+            if (backend != null) {
+                backend.containerGone(hostName, getNodeName()); // its lease and slot go with it
+            }
             return;
         }
         backend.terminate(handle, abnormal, ProvisionLog.toStream(listener.getLogger())::event);

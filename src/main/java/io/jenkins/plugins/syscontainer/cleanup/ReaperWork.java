@@ -107,7 +107,9 @@ public class ReaperWork extends AsyncPeriodicWork {
             hostByAgent.put(a.getNodeName(), a.getHostName());
         }
         for (String gone : engine.vanished(hostByAgent)) {
-            lost(gone, "its container no longer exists (removed by someone else, or lost with its host)", lines);
+            if (Jenkins.get().getNode(gone) instanceof SystemContainerAgent a) {
+                lost(gone, a.vanishedReason(), lines); // the same words as when the agent's channel finds it gone
+            }
         }
         for (AgentBackend.CacheMaintenance m : engine.maintainCaches(cloud.cacheBudgets(), DEFAULT_BUDGET)) {
             if (m.error() != null) {

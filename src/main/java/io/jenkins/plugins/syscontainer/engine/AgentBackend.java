@@ -92,6 +92,14 @@ public interface AgentBackend extends Closeable {
         return Map.of();
     }
 
+    /**
+     * An agent whose container is gone (removed by someone else, or with its place) and that has no handle to
+     * terminate: releases any cache lease it still holds (quarantined: its inner Docker's state is unknown) and its
+     * slot. Idempotent.
+     */
+    default void containerGone(String place, String agentName) {
+    }
+
     /** The container's and the inner Docker's last log lines, for a failure message. */
     String diagnostics(AgentHandle agent);
 

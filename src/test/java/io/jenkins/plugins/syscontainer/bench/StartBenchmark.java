@@ -38,6 +38,9 @@ public class StartBenchmark {
     static final int SEQUENTIAL = Integer.getInteger("start.sequential", 20);
     static final int BURST = Integer.getInteger("start.burst", 10);
     static final int POOL = Integer.getInteger("start.pool", 2);
+    /** Which set-ups to measure (default all): warm, warmserial, cold, standby. */
+    static final java.util.Set<String> SETUPS = java.util.Set.of(System.getProperty("start.setups",
+            "warm,warmserial,cold,standby").split(","));
     private static final String EARLY = "io.jenkins.plugins.syscontainer.agent.AttachLauncher.startEarly";
     private static final Pattern FIRST = Pattern.compile("FIRST_LINE_AT=(\\d{13})");
 
@@ -64,19 +67,25 @@ public class StartBenchmark {
 
             // (b) no pool, warm volumes; beside it the same with the agent JVM started only after the inner Docker
             // (as before this release), to show what starting the two together saves
-            measure("warm", t, 0, "docker");
-            System.setProperty(EARLY, "false");
-            try {
-                measureSequential("warmserial", t, 0, "docker");
-            } finally {
-                System.clearProperty(EARLY);
+            if (SETUPS.contains("warm")) {
+                measure("warm", t, 0, "docker");
             }
-            // (c) no pool, a new volume each time
-            t.setCacheKey(AgentTemplate.NO_CACHE);
-            measure("cold", t, 0, "docker");
-            // (a) the standby pool, on the warm volumes
-            t.setCacheKey("");
-            measure("standby", t, POOL, "docker");
+            if (SETUPS.contains("warmserial")) {
+                System.setProperty(EARLY, "false");
+                try {
+                    measureSequential("warmserial", t, 0, "docker");
+                } finally {
+                    System.clearProperty(EARLY);
+                }
+            }
+            if (SETUPS.contains("cold")) { // (c) no pool, a new volume each time
+                t.setCacheKey(AgentTemplate.NO_CACHE);
+                measure("cold", t, 0, "docker");
+                t.setCacheKey("");
+            }
+            if (SETUPS.contains("standby")) { // (a) the standby pool, on the warm volumes
+                measure("standby", t, POOL, "docker");
+            }
             t.setStandbyAgents(0);
             r.jenkins.save();
             await(() -> SystemContainerAgent.all(cloud.getCloudId()).isEmpty(), 120, "the pool emptied");

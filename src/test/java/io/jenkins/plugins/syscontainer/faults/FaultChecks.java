@@ -34,10 +34,11 @@ final class FaultChecks {
         String scope = JenkinsDocker.scope(j, cloud);
         await(() -> j.getNodes().isEmpty(), Duration.ofSeconds(60), "no node (left: " + j.getNodes() + ")");
         JenkinsDocker.awaitNoContainers(scope, Duration.ofSeconds(60));
+        // A lease is released once its container is removed, a moment after the container leaves the list.
+        await(() -> cloud.engine().caches().stream().allMatch(s -> s.volumes().stream()
+                .noneMatch(v -> v.state().equals("leased"))), Duration.ofSeconds(30),
+                "no cache lease held (" + cloud.engine().caches().stream().map(CacheStats::toJson).toList() + ")");
         List<CacheStats> caches = cloud.engine().caches();
-        for (CacheStats s : caches) {
-            assertTrue(s.volumes().stream().noneMatch(v -> v.state().equals("leased")), "a lease is held: " + s.toJson());
-        }
         int cap = cloud.getTemplates().isEmpty() ? 4 : cloud.getTemplates().get(0).getCacheMaxVolumes();
         long cacheVolumes = JenkinsDocker.volumes(scope).stream().filter(v -> v.startsWith("sca-cache-")).count();
         assertTrue(cacheVolumes <= (long) cap * Math.max(1, caches.size()), "cache volumes beyond the cap: "

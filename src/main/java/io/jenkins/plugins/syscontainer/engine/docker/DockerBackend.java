@@ -346,6 +346,9 @@ public final class DockerBackend implements AgentBackend {
                     AgentProvisioner.step(new ArrayList<>(), listener, agent.agentName(), Step.VOLUME_RELEASED, t,
                             agent.cacheVolume() + (abnormal ? " (quarantined)" : ""));
                 }
+                // and any other record of a lease by this agent (one reattached before its host's state was
+                // recovered holds a copy of the volume's entry, not the entry itself)
+                volumes.releaseOrphaned(store(agent.host()), agent.agentName());
             } catch (RuntimeException e) {
                 failure = e; // the container is gone: the slot is released all the same
             } finally {
@@ -402,6 +405,15 @@ public final class DockerBackend implements AgentBackend {
     @Override
     public String diagnostics(AgentHandle agent) {
         return AgentProvisioner.diagnostics(((DockerAgent) agent).host().api(), agent.containerId());
+    }
+
+    @Override
+    public void containerGone(String place, String agentName) {
+        ManagedHost h = hosts.get(place);
+        if (h != null && h.isRecovered()) {
+            volumes.releaseOrphaned(store(h), agentName);
+            h.release(agentName);
+        }
     }
 
     /** One reaper pass over every host (a failing host is reported and marked unhealthy). */
