@@ -58,18 +58,29 @@ public class QueueGuard extends QueueTaskDispatcher {
     /**
      * What the clouds say about a label: why its builds cannot be served (a broken or suspended template), or why they
      * wait (every host down). The queue asks for every queued item on every pass; the answer is kept per label for a
-     * second, so a queue of thousands of items costs a map look-up each, not a walk through clouds and templates.
+     * second while the clouds stay the same objects, so a queue of thousands of items costs a map look-up each, not a
+     * walk through clouds and templates.
      */
-    private record Verdict(String blocked, String waiting, Waiting waitingCause, long atNanos) {
+    private record Verdict(String blocked, String waiting, Waiting waitingCause, long atNanos, long clouds) {
     }
 
     static final long VERDICT_NANOS = 1_000_000_000L;
     private final Map<Label, Verdict> verdicts = new java.util.concurrent.ConcurrentHashMap<>();
 
+    /** Changes when a cloud is added, removed or replaced (a saved configuration replaces the cloud objects). */
+    private static long cloudsStamp() {
+        long stamp = 1;
+        for (Cloud c : Jenkins.get().clouds) {
+            stamp = stamp * 31 + System.identityHashCode(c);
+        }
+        return stamp;
+    }
+
     private Verdict verdict(Label label) {
         long now = System.nanoTime();
+        long clouds = cloudsStamp();
         Verdict v = verdicts.get(label);
-        if (v != null && now - v.atNanos() < VERDICT_NANOS) {
+        if (v != null && now - v.atNanos() < VERDICT_NANOS && v.clouds() == clouds) {
             return v;
         }
         String blocked = null;
@@ -88,7 +99,8 @@ public class QueueGuard extends QueueTaskDispatcher {
             verdicts.clear(); // labels come and go (a step's one-off labels): stay bounded
         }
         v = new Verdict(blocked, waiting,
-                waiting == null ? null : new Waiting(Messages.QueueGuard_Waiting(label.getExpression(), waiting)), now);
+                waiting == null ? null : new Waiting(Messages.QueueGuard_Waiting(label.getExpression(), waiting)), now,
+                clouds);
         verdicts.put(label, v);
         return v;
     }
