@@ -24,7 +24,7 @@ import java.util.function.Consumer;
  * templates of in-memory clouds use a temporary remote FS), "java" is the test's own JVM. The agent's remoting channel
  * is then a real agent process speaking over its stdin and stdout, as it does in a container.
  */
-final class LocalChannel implements AgentChannel {
+public final class LocalChannel implements AgentChannel {
     private final List<Process> processes = new CopyOnWriteArrayList<>();
 
     private static List<String> resolve(List<String> command) {
@@ -145,7 +145,7 @@ final class LocalChannel implements AgentChannel {
     }
 
     /** Kills every process started in the agent (its "container" dies). */
-    void killAll() {
+    public void killAll() {
         for (Process p : processes) {
             p.descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();
