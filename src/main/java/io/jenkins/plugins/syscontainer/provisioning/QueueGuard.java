@@ -105,11 +105,6 @@ public class QueueGuard extends QueueTaskDispatcher {
         return v;
     }
 
-    /** Forgets the kept answers: a template was suspended, lifted or saved, and the queue should know at once. */
-    public void forget() {
-        verdicts.clear();
-    }
-
     @Override
     public CauseOfBlockage canRun(Queue.Item item) {
         Label label = item.getAssignedLabel();
