@@ -20,8 +20,9 @@ while [ $# -gt 0 ]; do
   shift
 done
 [ "$seconds" -le 600 ] || { echo "chaos: at most 600 s" >&2; exit 2; }
-log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+# The whole log (Jenkins' and the plugin's included) is kept, to look into a wrong ending without rerunning its seed.
+mkdir -p target
+log=target/chaos-soak.log
 # The soak itself, plus Jenkins' start and the settling afterwards, within a hard bound.
 set +e
 timeout --kill-after=30 $((seconds + 420)) ./mvn-here -B -ntp -Dtest=ChaosSoak -Dsurefire.failIfNoSpecifiedTests=false \
@@ -31,9 +32,9 @@ rc=$?
 set -e
 grep -E '^chaos: ' "$log" || true
 if [ "$rc" -ne 0 ]; then
-  echo "chaos: the soak failed (exit $rc); its log:" >&2
+  echo "chaos: the soak failed (exit $rc); its whole log is $log; its end:" >&2
   grep -E 'Tests run|FAIL|AssertionError|chaos' "$log" | tail -n 40 >&2
   exit 1
 fi
 grep -qE '^chaos: builds [0-9]+, faults [0-9]+, wrong endings 0, leaks 0, double mounts 0$' "$log" \
-  || { echo "chaos: no clean summary line" >&2; exit 1; }
+  || { echo "chaos: no clean summary line (the whole log is $log)" >&2; exit 1; }

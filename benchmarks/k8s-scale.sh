@@ -27,7 +27,11 @@ tmp=$(mktemp)
 trap 'rm -f "$tmp"' EXIT
 echo "== Kubernetes scale simulation (machine: $(nproc) cores; mock API server and fake kubelet, no cluster)" >&2
 rc=0
-"$jdk/bin/java" -Xmx2g -cp "$jar" io.jenkins.plugins.syscontainer.bench.KubernetesScale $quick | tee "$tmp" || rc=$?
+# A hang inside is reported by the simulation itself (agents unfinished, a dump of every thread); past this limit the
+# JVM is sent SIGQUIT (its own thread dump) and killed.
+limit=900; [ -n "$quick" ] && limit=240
+timeout --signal=QUIT --kill-after=15 "$limit" \
+  "$jdk/bin/java" -Xmx2g -cp "$jar" io.jenkins.plugins.syscontainer.bench.KubernetesScale $quick | tee "$tmp" || rc=$?
 if ! grep -q '^double mounts: 0$' "$tmp"; then
   echo "FAIL: the independent watcher saw a claim mounted by two pods (or no figure was printed)" >&2
   rc=1

@@ -121,10 +121,26 @@ public final class LostAgents {
             }
         }
 
-        private static void look(SystemContainerComputer c, SystemContainerAgent agent, int attempt) {
-            if (attempt >= LOOKS.length) {
-                return;
+        /**
+         * A launch that failed: the container may have ended before the agent came online (killed while its JVM
+         * connected: Jenkins then never says the agent went offline, and the retention strategy would try to
+         * reconnect to a dead container until the agent counts as never connected, 15 minutes). One look; a launch
+         * that fails again looks again.
+         */
+        @Override
+        public void onLaunchFailure(Computer computer, TaskListener listener) {
+            if (computer instanceof SystemContainerComputer c && c.getNode() != null) {
+                look(c, c.getNode(), LOOKS.length - 1, 0);
             }
+        }
+
+        private static void look(SystemContainerComputer c, SystemContainerAgent agent, int attempt) {
+            if (attempt < LOOKS.length) {
+                look(c, agent, attempt, LOOKS[attempt] - (attempt == 0 ? 0 : LOOKS[attempt - 1]));
+            }
+        }
+
+        private static void look(SystemContainerComputer c, SystemContainerAgent agent, int attempt, long delaySeconds) {
             jenkins.util.Timer.get().schedule(() -> Computer.threadPoolForRemoting.submit(() -> {
                 if (c.isTerminating() || c.getEndReason() != null || c.isOnline() || c.getNode() != agent) {
                     return;
@@ -141,7 +157,7 @@ public final class LostAgents {
                 } else {
                     look(c, agent, attempt + 1);
                 }
-            }), LOOKS[attempt] - (attempt == 0 ? 0 : LOOKS[attempt - 1]), java.util.concurrent.TimeUnit.SECONDS);
+            }), delaySeconds, java.util.concurrent.TimeUnit.SECONDS);
         }
     }
 }

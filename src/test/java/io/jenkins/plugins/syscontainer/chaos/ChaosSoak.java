@@ -11,8 +11,6 @@ import io.jenkins.plugins.syscontainer.engine.docker.DockerClients;
 import io.jenkins.plugins.syscontainer.engine.docker.DockerHost;
 import io.jenkins.plugins.syscontainer.testsupport.JenkinsDocker;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -51,6 +49,8 @@ public class ChaosSoak {
     private final AtomicInteger doubleMounts = new AtomicInteger();
     private final AtomicBoolean watching = new AtomicBoolean(true);
     private final List<String> wrong = new ArrayList<>();
+    /** Agents hit by a fault (killed, or running when dockerd restarted): a build may only take one up afterwards. */
+    private final Map<String, String> hitAgents = new ConcurrentHashMap<>();
     private int faults;
 
     @Test
@@ -85,7 +85,7 @@ public class ChaosSoak {
                 } else if (dice < 9) {
                     abortABuild(runs);
                 } else if (dice < 10 && faults(runs, "dockerd") == 0) {
-                    restartDocker(runs);
+                    restartDocker(scope, runs);
                 }
                 Thread.sleep(1500);
             }
@@ -121,6 +121,9 @@ public class ChaosSoak {
 
     private void judge(WorkflowRun b) {
         String fault = faultOf.get(b);
+        if (fault == null) {
+            fault = faultOfItsAgent(b);
+        }
         Result res = b.getResult();
         boolean ok;
         if (b.isBuilding()) {
@@ -135,7 +138,38 @@ public class ChaosSoak {
         if (!ok) {
             wrong.add(b.getDisplayName() + " " + (b.isBuilding() ? "still running" : res) + " after "
                     + (fault == null ? "no fault" : fault));
+            printTail(b);
         }
+    }
+
+    /**
+     * A fault that hit the agent a build ran on although the build was not on it yet when it struck: an agent killed
+     * (or caught by a dockerd restart) between coming online and the build's "Running on" line.
+     */
+    private String faultOfItsAgent(WorkflowRun b) {
+        String log = logOf(b);
+        for (Map.Entry<String, String> hit : hitAgents.entrySet()) {
+            if (log.contains("Running on " + hit.getKey() + " ")) {
+                return hit.getValue() + " (of its agent, before it ran there)";
+            }
+        }
+        return null;
+    }
+
+    private static String logOf(WorkflowRun b) {
+        try {
+            return hudson.console.ConsoleNote.removeNotes(b.getLog());
+        } catch (java.io.IOException | RuntimeException e) {
+            return "";
+        }
+    }
+
+    /** The end of a wrongly ended build's log, to see why without rerunning the seed. */
+    private static void printTail(WorkflowRun b) {
+        List<String> lines = logOf(b).lines().toList();
+        System.out.println("chaos: the log of " + b.getDisplayName() + " ends:");
+        lines.subList(Math.max(0, lines.size() - 30), lines.size())
+                .forEach(l -> System.out.println("chaos:   | " + l));
     }
 
     private void killAnAgent(String scope, List<WorkflowRun> runs) throws IOException {
@@ -151,6 +185,7 @@ public class ChaosSoak {
             return; // it ended by itself meanwhile
         }
         faults++;
+        hitAgents.put(agent, "kill");
         for (WorkflowRun b : runs) {
             if (b.isBuilding() && b.getLog().contains(agent)) {
                 faultOf.putIfAbsent(b, "kill");
@@ -171,13 +206,16 @@ public class ChaosSoak {
         System.out.println("chaos: aborted " + b.getDisplayName());
     }
 
-    private void restartDocker(List<WorkflowRun> runs) throws Exception {
+    private void restartDocker(String scope, List<WorkflowRun> runs) throws Exception {
         for (WorkflowRun b : runs) {
             if (b.isBuilding()) {
                 faultOf.putIfAbsent(b, "dockerd");
             }
         }
         faults++;
+        for (Container c : docker().listContainersCmd().withLabelFilter(Map.of(Labels.CONTROLLER, scope)).exec()) {
+            hitAgents.putIfAbsent(c.getLabels().get(Labels.AGENT), "dockerd");
+        }
         long t = System.nanoTime();
         sh("kill $(cat /var/run/docker.pid); for i in $(seq 100); do [ -e /var/run/docker.pid ] || break; sleep 0.2; done");
         ensureDockerUp();
@@ -257,10 +295,11 @@ public class ChaosSoak {
         long temp = JenkinsDocker.volumes(scope).stream().filter(v -> v.startsWith("sca-tmp-")).count();
         System.out.printf("chaos: left nodes %d, containers %d, leased %d, cache volumes %d (cap 3), throw-away volumes %d%n",
                 r.jenkins.getNodes().size(), JenkinsDocker.containers(scope).size(), leased, volumes, temp);
+        r.jenkins.getNodes().forEach(n -> System.out.println("chaos: left node " + n.getNodeName()));
+        JenkinsDocker.containers(scope).forEach(c -> System.out.println("chaos: left container of "
+                + c.getLabels().get(Labels.AGENT) + " " + c.getState() + " " + c.getStatus()));
+        JenkinsDocker.volumes(scope).stream().filter(v -> v.startsWith("sca-tmp-"))
+                .forEach(v -> System.out.println("chaos: left throw-away volume " + v));
         return leaks + (int) leased + (int) Math.max(0, volumes - 3) + (int) temp;
-    }
-
-    static void write(Path file, String line) throws IOException {
-        Files.writeString(file, line + "\n");
     }
 }

@@ -243,6 +243,41 @@ class InMemoryProvisioningJenkinsTest {
         assertNothingLeft();
     }
 
+    /**
+     * A container killed while its agent connects (before the agent is online, so Jenkins never says it went
+     * offline) is found through the failed launch: the agent goes at once instead of being reconnected to a dead
+     * container until it counts as never connected (15 minutes), and the build runs on a new agent.
+     */
+    @Test
+    void anAgentKilledWhileItConnectsGoesAtOnce() throws Exception {
+        KillOnLaunch killer = r.jenkins.getExtensionList(hudson.slaves.ComputerListener.class).get(KillOnLaunch.class);
+        killer.backend = cloud.backend();
+        FreeStyleProject p = r.createFreeStyleProject("killed-while-connecting");
+        p.setAssignedLabel(Label.get("small"));
+        p.getBuildersList().add(new Shell("echo ran-on-$NODE_NAME"));
+        FreeStyleBuild b = r.buildAndAssertSuccess(p);
+        assertNotNull(killer.killed, "an agent was killed while it connected");
+        assertTrue(!b.getLog().contains("ran-on-" + killer.killed), "the build did not run on the killed agent");
+        await(() -> r.jenkins.getNode(killer.killed) == null, Duration.ofSeconds(30), "the killed agent to go");
+        assertNothingLeft();
+        assertEquals(2, places.provisions.get(), "one agent killed, one that ran the build");
+    }
+
+    /** Kills the first in-memory agent's "container" just before Jenkins launches (connects) it. */
+    @org.jvnet.hudson.test.TestExtension("anAgentKilledWhileItConnectsGoesAtOnce")
+    public static class KillOnLaunch extends hudson.slaves.ComputerListener {
+        volatile InMemoryBackend backend;
+        volatile String killed;
+
+        @Override
+        public void preLaunch(hudson.model.Computer c, hudson.model.TaskListener listener) {
+            if (backend != null && killed == null && c instanceof SystemContainerComputer) {
+                killed = c.getName();
+                backend.kill(killed);
+            }
+        }
+    }
+
     /** An agent whose container vanished (removed behind the plugin's back) goes at once, not at a retention timeout. */
     @Test
     void anAgentWhoseContainerVanishedGoesPromptly() throws Exception {

@@ -26,6 +26,8 @@ import java.util.function.Consumer;
  */
 public final class LocalChannel implements AgentChannel {
     private final List<Process> processes = new CopyOnWriteArrayList<>();
+    /** Set when the "container" ended: nothing more runs in it, as nothing can be exec'd into an exited container. */
+    private volatile boolean ended;
 
     private static List<String> resolve(List<String> command) {
         List<String> c = new ArrayList<>(command);
@@ -36,6 +38,9 @@ public final class LocalChannel implements AgentChannel {
     }
 
     private Process start(List<String> command) {
+        if (ended) {
+            throw new IllegalStateException("the in-memory container is not running: " + command + " cannot start");
+        }
         try {
             Process p = new ProcessBuilder(resolve(command)).start();
             processes.add(p);
@@ -146,6 +151,7 @@ public final class LocalChannel implements AgentChannel {
 
     /** Kills every process started in the agent (its "container" dies). */
     public void killAll() {
+        ended = true;
         for (Process p : processes) {
             p.descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();

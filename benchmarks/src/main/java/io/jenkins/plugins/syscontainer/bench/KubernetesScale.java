@@ -182,6 +182,21 @@ public final class KubernetesScale {
         errors.add(h.agentName() + ": could not be terminated");
     }
 
+    /** Every thread's stack, virtual ones included (where the agents run), into a file whose start is printed. */
+    private static void dumpThreads() {
+        try {
+            java.nio.file.Path file = java.nio.file.Files.createTempFile("k8s-scale-threads", ".txt");
+            java.nio.file.Files.delete(file); // the dump refuses to overwrite
+            java.lang.management.ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class)
+                    .dumpThreads(file.toString(), com.sun.management.HotSpotDiagnosticMXBean.ThreadDumpFormat.TEXT_PLAIN);
+            List<String> lines = java.nio.file.Files.readAllLines(file);
+            System.err.println("thread dump (" + lines.size() + " lines, the first 400; all in " + file + "):");
+            lines.subList(0, Math.min(400, lines.size())).forEach(System.err::println);
+        } catch (java.io.IOException | RuntimeException e) {
+            System.err.println("no thread dump: " + e);
+        }
+    }
+
     private static void sleep(long ms) {
         try {
             Thread.sleep(ms);
@@ -233,8 +248,20 @@ public final class KubernetesScale {
                     }
                 }
             }
-            for (Future<?> f : all) {
-                f.get(10, TimeUnit.MINUTES);
+            // Every agent's life is bounded (provision timeout, retries for 3 minutes, hold, termination): one that is
+            // still running past this is a hang, reported by name instead of waiting for the script's time limit.
+            long allDone = System.nanoTime() + TimeUnit.SECONDS.toNanos(window.toSeconds() + 240);
+            for (int i = 0; i < all.size(); i++) {
+                try {
+                    all.get(i).get(Math.max(1, allDone - System.nanoTime()), TimeUnit.NANOSECONDS);
+                } catch (java.util.concurrent.TimeoutException e) {
+                    long stuck = all.stream().filter(f -> !f.isDone()).count();
+                    System.err.println("HANG: " + stuck + " agents still running " + (window.toSeconds() + 240)
+                            + " s after the start (the first is agent " + i + "); ready " + readyAgents.get()
+                            + ", failed " + failedAgents.get());
+                    dumpThreads();
+                    System.exit(3);
+                }
             }
             long total = System.nanoTime() - start;
             long restartTook = restart == null ? 0 : restart.get();
