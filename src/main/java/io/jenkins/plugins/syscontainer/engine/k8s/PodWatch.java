@@ -88,11 +88,20 @@ final class PodWatch {
         informer = i;
     }
 
+    /**
+     * Stops the watch. Provisions still waiting for their pod end now, with a failure to try again (on the engine
+     * that replaces this one): no event would ever reach them, and they would wait out their whole timeout (the
+     * ready timeout plus the image pull's, minutes).
+     */
     void stop() {
         SharedIndexInformer<Pod> i = informer;
         if (i != null) {
             i.stop();
         }
+        ProvisioningException stopped = new ProvisioningException(FailureKind.HOST_UNAVAILABLE,
+                "the engine watching this pod was closed (the cloud was reconfigured, or Jenkins is stopping)");
+        scheduled.values().forEach(f -> f.completeExceptionally(stopped));
+        ready.values().forEach(f -> f.completeExceptionally(stopped));
     }
 
     private static List<String> claims(Pod p) {

@@ -288,4 +288,35 @@ class KubernetesBackendTest {
         assertEquals("idle", state(y.cacheVolume()));
         assertEquals(1, b.caches().get(0).evictions());
     }
+    /**
+     * A provision waiting for a pod when its engine is closed (the cloud reconfigured, Jenkins stopping) ends at once
+     * with a failure to try again, instead of waiting out the ready and pull timeouts (over a minute here) for events
+     * that a stopped watch no longer delivers.
+     */
+    @Test
+    void aProvisionWaitingForItsPodEndsWhenItsEngineCloses() throws Exception {
+        KubernetesBackend b = backend(false, "h1");
+        b.recover();
+        kubelet.failNext(FakeKubelet.Fault.NEVER_READY);
+        java.util.concurrent.CompletableFuture<Throwable> ended = new java.util.concurrent.CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                b.provision(req("sca-docker-1"), ProvisioningEvent.Listener.NONE);
+                ended.complete(null);
+            } catch (Throwable e) {
+                ended.complete(e);
+            }
+        });
+        t.start();
+        await("the pod is on a node", () -> {
+            Pod p = api.pods().inNamespace(NS).withName("sca-docker-1").get();
+            return p != null && p.getSpec().getNodeName() != null;
+        });
+        long t0 = System.nanoTime();
+        backends.remove(b);
+        b.close();
+        Throwable e = ended.get(10, TimeUnit.SECONDS);
+        System.out.println("the waiting provision ended " + (System.nanoTime() - t0) / 1_000_000 + " ms after close: " + e);
+        assertTrue(e instanceof ProvisioningException pe && pe.kind() == FailureKind.HOST_UNAVAILABLE, String.valueOf(e));
+    }
 }
