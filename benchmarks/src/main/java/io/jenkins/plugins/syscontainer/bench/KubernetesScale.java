@@ -74,6 +74,11 @@ public final class KubernetesScale {
     private final List<String> errors = Collections.synchronizedList(new ArrayList<>());
     private volatile long lastReadyNanos;
     private long leftovers;
+    /** How each agent's life ended, to explain a claim left leased (printed for those only). */
+    private final java.util.Map<String, String> endings = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile KubernetesBackend firstBackend;
+    private volatile long restartAtMs = -1;
+    private volatile long runStart;
 
     KubernetesScale(boolean quick) {
         nodes = quick ? 50 : 250;
@@ -175,12 +180,22 @@ public final class KubernetesScale {
                 if (mine != null) {
                     b.terminate(mine, false, ProvisioningEvent.Listener.NONE);
                 }
+                endings.put(h.agentName(), (b == firstBackend ? "terminated by the first controller"
+                        : mine == h ? "terminated by the second" : mine == null ? "no pod to terminate (second)"
+                        : "reattached and terminated by the second") + " at " + (System.nanoTime() - start) / 1_000_000
+                        + " ms, restart at " + restartAtMs + " ms");
                 return;
             } catch (RuntimeException e) {
                 sleep(500);
             }
         }
         errors.add(h.agentName() + ": could not be terminated");
+    }
+
+    private static long leased(KubernetesClient api) {
+        return api.persistentVolumeClaims().inNamespace(NS).list().getItems().stream()
+                .filter(c -> "leased".equals(c.getMetadata().getAnnotations().get("syscontainer.jenkins.io/state")))
+                .count();
     }
 
     /** Every thread's stack, virtual ones included (where the agents run), into a file whose start is printed. */
@@ -219,8 +234,10 @@ public final class KubernetesScale {
             KubernetesClient api = cluster.client(); // the simulation's own look at the API, not counted
             KubernetesClient firstClient = countingClient(cluster);
             backend.set(newBackend(firstClient, "incarnation-1"));
+            firstBackend = backend.get();
             backend.get().recover();
             long start = System.nanoTime();
+            runStart = start;
             ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
             List<Future<?>> all = new ArrayList<>();
             Random random = new Random(7);
@@ -276,11 +293,18 @@ public final class KubernetesScale {
             do {
                 last.reap(Set.of(), Duration.ZERO);
                 Thread.sleep(500);
-            } while (!api.pods().inNamespace(NS).list().getItems().isEmpty() && System.nanoTime() < deadline);
+            } while ((!api.pods().inNamespace(NS).list().getItems().isEmpty() || leased(api) > 0)
+                    && System.nanoTime() < deadline); // claim releases run in the background: give them time
             int podsLeft = api.pods().inNamespace(NS).list().getItems().size();
-            long leasedLeft = api.persistentVolumeClaims().inNamespace(NS).list().getItems().stream()
+            long leasedLeft = leased(api);
+            api.persistentVolumeClaims().inNamespace(NS).list().getItems().stream()
                     .filter(c -> "leased".equals(c.getMetadata().getAnnotations().get("syscontainer.jenkins.io/state")))
-                    .count();
+                    .forEach(c -> {
+                        String by = c.getMetadata().getAnnotations().get("syscontainer.jenkins.io/leased-by");
+                        System.err.println("left leased: " + c.getMetadata().getName() + " by " + by + ": "
+                                + endings.getOrDefault(by, "its life did not end") + "; "
+                                + c.getMetadata().getAnnotations());
+                    });
             long quarantined = api.persistentVolumeClaims().inNamespace(NS).list().getItems().stream()
                     .filter(c -> "quarantined".equals(c.getMetadata().getAnnotations()
                             .get("syscontainer.jenkins.io/state"))).count();
@@ -299,6 +323,7 @@ public final class KubernetesScale {
      */
     private long restart(MockCluster cluster, KubernetesClient oldClient) throws Exception {
         long t = System.nanoTime();
+        restartAtMs = (t - runStart) / 1_000_000;
         KubernetesBackend old = backend.get();
         KubernetesBackend fresh = newBackend(countingClient(cluster), "incarnation-2");
         cluster.kill(oldClient); // nothing the old controller does reaches the API any more: no release

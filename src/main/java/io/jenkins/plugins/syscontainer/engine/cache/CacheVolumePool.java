@@ -268,6 +268,11 @@ public final class CacheVolumePool implements VolumeProvider {
         }
     }
 
+    /** Tries again to remove the place's throw-away volumes whose removal failed; returns those still left. */
+    public List<String> removeLeftovers(VolumeStore host) {
+        return overflow.removeLeftovers(host);
+    }
+
     /**
      * Ends the lease an agent still holds after its container was removed by someone else (the reaper): the volume's
      * state is unknown, so it is quarantined like after an abnormal end.

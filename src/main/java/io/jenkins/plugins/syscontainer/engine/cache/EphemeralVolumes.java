@@ -5,8 +5,11 @@ import io.jenkins.plugins.syscontainer.engine.Labels;
 import io.jenkins.plugins.syscontainer.engine.ProvisionRequest;
 import io.jenkins.plugins.syscontainer.engine.ProvisioningException;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -15,8 +18,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class EphemeralVolumes implements VolumeProvider {
     public static final String ROLE = "ephemeral-volume";
+    /** At most this many unremoved volumes remembered per place; past it the reaper's pass over labels covers them. */
+    static final int MAX_UNREMOVED = 1000;
     private final String controllerId;
     private final Clock clock;
+    /**
+     * Throw-away volumes whose agent is done but whose removal failed (the place did not answer, its engine was
+     * restarting, or a container left by a failed start still mounted it), by place: tried again after each
+     * termination and reaper pass there, instead of waiting for the reaper's grace period.
+     */
+    private final Map<String, Set<String>> unremoved = new ConcurrentHashMap<>();
 
     public EphemeralVolumes(String controllerId, Clock clock) {
         this.controllerId = controllerId;
@@ -52,13 +63,36 @@ public final class EphemeralVolumes implements VolumeProvider {
             @Override
             public void release(boolean healthy) {
                 if (released.compareAndSet(false, true)) {
-                    try {
-                        host.remove(name); // still mounted: the reaper removes leftover throw-away volumes
-                    } catch (RuntimeException e) {
-                        // the place did not answer: the reaper removes it later
-                    }
+                    remove(host, name);
                 }
             }
         };
+    }
+
+    private void remove(VolumeStore host, String name) {
+        boolean gone;
+        try {
+            gone = host.remove(name); // never forced: false while something still mounts it
+        } catch (RuntimeException e) {
+            gone = false; // the place did not answer
+        }
+        Set<String> left = unremoved.computeIfAbsent(host.place(), k -> ConcurrentHashMap.newKeySet());
+        if (gone) {
+            left.remove(name);
+        } else if (left.size() < MAX_UNREMOVED) {
+            left.add(name);
+        }
+    }
+
+    /** Tries again to remove this place's throw-away volumes whose removal failed; returns those still left. */
+    public List<String> removeLeftovers(VolumeStore host) {
+        Set<String> left = unremoved.get(host.place());
+        if (left == null || left.isEmpty()) {
+            return List.of();
+        }
+        for (String name : List.copyOf(left)) {
+            remove(host, name);
+        }
+        return List.copyOf(left);
     }
 }

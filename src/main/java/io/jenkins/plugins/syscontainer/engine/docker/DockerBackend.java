@@ -349,6 +349,7 @@ public final class DockerBackend implements AgentBackend {
                 // and any other record of a lease by this agent (one reattached before its host's state was
                 // recovered holds a copy of the volume's entry, not the entry itself)
                 volumes.releaseOrphaned(store(agent.host()), agent.agentName());
+                volumes.removeLeftovers(store(agent.host())); // the host answers now: earlier failed removals
             } catch (RuntimeException e) {
                 failure = e; // the container is gone: the slot is released all the same
             } finally {
@@ -429,6 +430,7 @@ public final class DockerBackend implements AgentBackend {
                 for (String agent : r.removed()) {
                     volumes.releaseOrphaned(store(h), agent);
                 }
+                volumes.removeLeftovers(store(h));
                 reports.add(r);
                 h.health().markSuccess();
             } catch (RuntimeException e) {
