@@ -103,6 +103,33 @@ class HostFaultsJenkinsTest {
         assertTrue(!h.recovered() && !h.available(), "the host is down and not recovered: " + h);
     }
 
+    /**
+     * A host that stops answering while an agent starts on it: the failed start's container cannot be removed then.
+     * When the host answers again, the build runs on a new agent, and that agent's termination removes the container
+     * left behind (and gives back the cache volume it mounted) instead of the reaper doing so after its grace period.
+     */
+    @Test
+    void aFailedStartsContainerIsRemovedWhenTheHostAnswersAgain(JenkinsRule r) throws Exception {
+        SystemContainerCloud c = farCloud(r);
+        WorkflowJob p = r.createProject(WorkflowJob.class, "interrupted-start");
+        p.setDefinition(new CpsFlowDefinition("node('docker') { sh 'echo the-body-ran' }", true));
+        WorkflowRun b = p.scheduleBuild2(0).waitForStart();
+        // the local engine, not the proxy: the first container of this cloud, while its inner Docker starts
+        FaultChecks.await(() -> !JenkinsDocker.containers(scope).isEmpty(), Duration.ofSeconds(120),
+                "the first agent's container");
+        String first = JenkinsDocker.containers(scope).get(0).getId();
+        proxy.stop();
+        FaultChecks.await(() -> r.jenkins.getQueue().getItems().length > 0
+                && String.valueOf(r.jenkins.getQueue().getItems()[0].getWhy()).contains("host far down since"),
+                Duration.ofSeconds(120), "the build to wait for the host");
+        assertTrue(JenkinsDocker.containers(scope).stream().anyMatch(x -> x.getId().equals(first)),
+                "the failed start's container is still there while the host does not answer");
+        proxy.start();
+        r.assertBuildStatusSuccess(r.waitForCompletion(b));
+        r.assertLogContains("the-body-ran", b);
+        FaultChecks.nothingLeft(r.jenkins, c); // within a minute: the reaper's grace period is 10
+    }
+
     /** A container removed behind the plugin's back: its build fails with the reason and the agent goes at once. */
     @Test
     void anAgentWhoseContainerWasRemovedGoesAtOnce(JenkinsRule r) throws Exception {

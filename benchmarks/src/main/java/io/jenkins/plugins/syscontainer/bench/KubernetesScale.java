@@ -291,13 +291,16 @@ public final class KubernetesScale {
             // every few minutes: it settles claims leased by agents whose pods went while no controller watched (the
             // killed one's).
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            List<String> reapErrors = new ArrayList<>();
             do {
-                last.reap(Set.of(), Duration.ZERO);
+                reapErrors.clear();
+                last.reap(Set.of(), Duration.ZERO).forEach(r -> reapErrors.addAll(r.errors()));
                 Thread.sleep(500);
             } while ((!api.pods().inNamespace(NS).list().getItems().isEmpty() || leased(api) > 0)
                     && System.nanoTime() < deadline); // claim releases run in the background: give them time
             int podsLeft = api.pods().inNamespace(NS).list().getItems().size();
             long leasedLeft = leased(api);
+            reapErrors.forEach(e -> System.err.println("last reaper pass: " + e));
             api.persistentVolumeClaims().inNamespace(NS).list().getItems().stream()
                     .filter(c -> "leased".equals(c.getMetadata().getAnnotations().get("syscontainer.jenkins.io/state")))
                     .forEach(c -> {

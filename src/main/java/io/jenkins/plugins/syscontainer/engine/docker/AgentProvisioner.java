@@ -136,7 +136,9 @@ final class AgentProvisioner {
             }
             return new DockerAgent(req.identity(), host, id, lease, createdAt, timings);
         } catch (ProvisioningException | InterruptedException | RuntimeException e) {
-            removeQuietly(docker, id);
+            if (!removeQuietly(docker, id)) {
+                host.leftBehind(id, agent); // removed when the host answers again (it may hold a cache volume)
+            }
             throw e;
         }
     }
@@ -211,13 +213,15 @@ final class AgentProvisioner {
         return sb.toString();
     }
 
-    static void removeQuietly(DockerClient docker, String id) {
+    /** Removes a container of ours, forced; false when the host did not let it (the reaper finds it by its labels). */
+    static boolean removeQuietly(DockerClient docker, String id) {
         try {
             docker.removeContainerCmd(id).withForce(true).withRemoveVolumes(false).exec();
+            return true;
         } catch (NotFoundException | NotModifiedException e) {
-            // already gone
+            return true; // already gone
         } catch (RuntimeException e) {
-            // The reaper will find it by its labels.
+            return false;
         }
     }
 

@@ -349,7 +349,6 @@ public final class DockerBackend implements AgentBackend {
                 // and any other record of a lease by this agent (one reattached before its host's state was
                 // recovered holds a copy of the volume's entry, not the entry itself)
                 volumes.releaseOrphaned(store(agent.host()), agent.agentName());
-                volumes.removeLeftovers(store(agent.host())); // the host answers now: earlier failed removals
             } catch (RuntimeException e) {
                 failure = e; // the container is gone: the slot is released all the same
             } finally {
@@ -360,6 +359,34 @@ public final class DockerBackend implements AgentBackend {
         if (failure != null) {
             throw failure;
         }
+        try {
+            removeLeftovers(agent.host()); // the host answers now: what earlier removals there left
+        } catch (RuntimeException e) {
+            // it stopped answering again: the next termination or reaper pass tries again
+        }
+    }
+
+    /**
+     * What earlier removals on this host left because it did not answer: failed starts' containers (then the cache
+     * volumes they kept out of circulation are given back) and throw-away volumes. Never forced on a volume.
+     */
+    private void removeLeftovers(ManagedHost h) {
+        boolean any = false;
+        for (Map.Entry<String, String> left : h.leftBehind().entrySet()) {
+            if (AgentProvisioner.removeQuietly(h.api(), left.getKey())) {
+                h.removed(left.getKey());
+                volumes.releaseOrphaned(store(h), left.getValue()); // a lease a recovery gave it: state unknown
+                any = true;
+            }
+        }
+        if (any) {
+            try {
+                volumes.recheckBlocked(store(h));
+            } catch (ProvisioningException e) {
+                // the host stopped answering again: the periodic maintenance rechecks them
+            }
+        }
+        volumes.removeLeftovers(store(h));
     }
 
     private void removeContainer(DockerAgent agent, ProvisioningEvent.Listener listener) {
@@ -430,7 +457,7 @@ public final class DockerBackend implements AgentBackend {
                 for (String agent : r.removed()) {
                     volumes.releaseOrphaned(store(h), agent);
                 }
-                volumes.removeLeftovers(store(h));
+                removeLeftovers(h);
                 reports.add(r);
                 h.health().markSuccess();
             } catch (RuntimeException e) {

@@ -20,6 +20,11 @@ public final class ManagedHost implements Closeable {
     private final HostHealth health;
     private final Set<String> agents = new HashSet<>();
     /**
+     * Containers of failed starts whose removal failed (the host stopped answering under them): removed when the host
+     * answers again, instead of after the reaper's grace period. Bounded; past it the reaper covers them.
+     */
+    private final java.util.Map<String, String> unremoved = new java.util.LinkedHashMap<>();
+    /**
      * Whether a recovery of this host's state failed (it did not answer) and has not succeeded since: its running
      * agents and cache volumes are not known, so it takes no agent. A host whose engine never asked to recover (a
      * one-off tool) is usable as it is.
@@ -92,6 +97,22 @@ public final class ManagedHost implements Closeable {
 
     public synchronized void release(String agentName) {
         agents.remove(agentName);
+    }
+
+    /** A failed start's container that could not be removed: to be removed again (see {@link #unremoved}). */
+    synchronized void leftBehind(String containerId, String agentName) {
+        if (unremoved.size() < 1000) {
+            unremoved.put(containerId, agentName);
+        }
+    }
+
+    /** Container id to the agent it was started for. */
+    synchronized java.util.Map<String, String> leftBehind() {
+        return java.util.Map.copyOf(unremoved);
+    }
+
+    synchronized void removed(String containerId) {
+        unremoved.remove(containerId);
     }
 
     public synchronized int activeAgents() {
