@@ -281,12 +281,29 @@ public class ChaosSoak {
         }
     }
 
+    /**
+     * One reaper pass, as Jenkins runs every 5 minutes (the settling here lasts at most 3): it tries again what
+     * removals left while dockerd restarted. Its grace period (10 minutes) still protects everything else.
+     */
+    private static boolean reaperPass(SystemContainerCloud cloud) throws InterruptedException {
+        System.out.println("chaos: reaper pass: " + io.jenkins.plugins.syscontainer.cleanup.ReaperWork.reap(cloud,
+                io.jenkins.plugins.syscontainer.cleanup.ReaperWork.liveAgents()).summary());
+        return true;
+    }
+
     /** Nodes, containers, held leases and volumes beyond the cap, once everything settled (bounded wait). */
     private int leaks(JenkinsRule r, SystemContainerCloud cloud, String scope) throws InterruptedException {
         long deadline = System.currentTimeMillis() + 180_000;
+        boolean reaped = false;
         while (System.currentTimeMillis() < deadline
                 && (!r.jenkins.getNodes().isEmpty() || !JenkinsDocker.containers(scope).isEmpty())) {
+            if (!reaped && r.jenkins.getNodes().isEmpty()) {
+                reaped = reaperPass(cloud);
+            }
             Thread.sleep(1000);
+        }
+        if (!reaped) {
+            reaperPass(cloud);
         }
         int leaks = r.jenkins.getNodes().size() + JenkinsDocker.containers(scope).size();
         long leased = cloud.engine().caches().stream().flatMap(s -> s.volumes().stream())
