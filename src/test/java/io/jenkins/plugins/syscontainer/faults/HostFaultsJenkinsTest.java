@@ -105,14 +105,16 @@ class HostFaultsJenkinsTest {
 
     /**
      * A host that stops answering while an agent starts on it: the failed start's container cannot be removed then.
-     * When the host answers again, the build runs on a new agent, and that agent's termination removes the container
-     * left behind (and gives back the cache volume it mounted) instead of the reaper doing so after its grace period.
+     * When the host answers again, the build runs on a new agent with its preloaded images (the interrupted start's new
+     * volume, never preloaded, is not taken for a warm one), and that agent's termination removes the container and
+     * volume left behind instead of the reaper doing so after its grace period.
      */
     @Test
     void aFailedStartsContainerIsRemovedWhenTheHostAnswersAgain(JenkinsRule r) throws Exception {
         SystemContainerCloud c = farCloud(r);
         WorkflowJob p = r.createProject(WorkflowJob.class, "interrupted-start");
-        p.setDefinition(new CpsFlowDefinition("node('docker') { sh 'echo the-body-ran' }", true));
+        p.setDefinition(new CpsFlowDefinition("node('docker') { sh 'docker image inspect "
+                + DockerTestSupport.TINY_IMAGE + " >/dev/null && echo the-preloaded-image-is-there' }", true));
         WorkflowRun b = p.scheduleBuild2(0).waitForStart();
         // the local engine, not the proxy: the first container of this cloud, while its inner Docker starts
         FaultChecks.await(() -> !JenkinsDocker.containers(scope).isEmpty(), Duration.ofSeconds(120),
@@ -126,8 +128,39 @@ class HostFaultsJenkinsTest {
                 "the failed start's container is still there while the host does not answer");
         proxy.start();
         r.assertBuildStatusSuccess(r.waitForCompletion(b));
-        r.assertLogContains("the-body-ran", b);
+        // the interrupted start's new volume got no preload: it must not pass for a warm one
+        r.assertLogContains("the-preloaded-image-is-there", b);
         FaultChecks.nothingLeft(r.jenkins, c); // within a minute: the reaper's grace period is 10
+    }
+
+    /**
+     * A start whose container is killed before its inner Docker answered (as when dockerd restarts under it): the new
+     * volume it had, never preloaded, must not go back to the pool as a warm one, or the next agent takes it and its
+     * build misses the preloaded image (the chaos soak found builds failing so).
+     */
+    @Test
+    void aKilledStartsNewVolumeIsNotTakenForAWarmOne(JenkinsRule r) throws Exception {
+        SystemContainerCloud c = farCloud(r);
+        WorkflowJob p = r.createProject(WorkflowJob.class, "killed-start");
+        p.setDefinition(new CpsFlowDefinition("node('docker') { sh 'docker image inspect "
+                + DockerTestSupport.TINY_IMAGE + " >/dev/null && echo the-preloaded-image-is-there' }", true));
+        WorkflowRun b = p.scheduleBuild2(0).waitForStart();
+        // killed the moment it runs, well before its inner Docker answers (about 1.5 s here)
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        String killed = null;
+        while (killed == null && System.nanoTime() < deadline) {
+            for (var x : JenkinsDocker.containers(scope)) {
+                if ("running".equals(x.getState())) {
+                    DockerTestSupport.client().killContainerCmd(x.getId()).exec();
+                    killed = x.getId();
+                }
+            }
+            Thread.sleep(20);
+        }
+        assertNotNull(killed, "the first agent's container ran");
+        r.assertBuildStatusSuccess(r.waitForCompletion(b));
+        r.assertLogContains("the-preloaded-image-is-there", b);
+        FaultChecks.nothingLeft(r.jenkins, c);
     }
 
     /** A container removed behind the plugin's back: its build fails with the reason and the agent goes at once. */

@@ -225,7 +225,7 @@ public final class CacheVolumePool implements VolumeProvider {
                 }
             }
             if (remove) {
-                host.remove(v.name);
+                overflow.remove(host, v.name); // still mounted, or the host not answering: tried again later
                 ledger.forget(v.name);
             }
         }

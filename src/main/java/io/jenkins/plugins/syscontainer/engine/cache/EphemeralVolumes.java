@@ -23,9 +23,10 @@ public final class EphemeralVolumes implements VolumeProvider {
     private final String controllerId;
     private final Clock clock;
     /**
-     * Throw-away volumes whose agent is done but whose removal failed (the place did not answer, its engine was
-     * restarting, or a container left by a failed start still mounted it), by place: tried again after each
-     * termination and reaper pass there, instead of waiting for the reaper's grace period.
+     * Volumes whose agent is done (throw-away ones, and cache volumes dropped from their pool) but whose removal
+     * failed (the place did not answer, its engine was restarting, or a container left by a failed start still
+     * mounted it), by place: tried again after each termination and reaper pass there, instead of waiting for the
+     * reaper's grace period.
      */
     private final Map<String, Set<String>> unremoved = new ConcurrentHashMap<>();
 
@@ -69,7 +70,8 @@ public final class EphemeralVolumes implements VolumeProvider {
         };
     }
 
-    private void remove(VolumeStore host, String name) {
+    /** Removes a volume of ours that no agent needs any more; if it cannot be now, it is tried again later. */
+    void remove(VolumeStore host, String name) {
         boolean gone;
         try {
             gone = host.remove(name); // never forced: false while something still mounts it

@@ -298,14 +298,16 @@ public final class DockerBackend implements AgentBackend {
                 return provisioner.provision(host, req, lease, timings, listener);
             } catch (ProvisioningException e) {
                 boolean retry = e.kind().retryOnFreshCache() && attempt == 1;
-                lease.release(!e.kind().retryOnFreshCache());
+                // A new volume whose start failed goes: it may hold half of a seeding or preload, and returned to the
+                // pool it would pass for a warm one (builds then missed their preloaded images).
+                lease.release(!e.kind().retryOnFreshCache() && !lease.fresh());
                 if (!retry) {
                     throw e;
                 }
                 listener.onEvent(new ProvisioningEvent(agent, Step.RETRY, Duration.ZERO,
                         "volume " + lease.volumeName() + " quarantined; retrying on a fresh volume"));
             } catch (InterruptedException | RuntimeException e) {
-                lease.release(true);
+                lease.release(!lease.fresh());
                 throw e;
             }
         }
