@@ -45,7 +45,6 @@ public final class ImageChecks {
     private static final class Entry {
         volatile Result result;
         volatile CompletableFuture<Result> running;
-        volatile long startedAt;
     }
 
     private static final java.time.format.DateTimeFormatter WHEN = java.time.format.DateTimeFormatter
@@ -77,7 +76,6 @@ public final class ImageChecks {
             }
             CompletableFuture<Result> f = new CompletableFuture<>();
             e.running = f;
-            e.startedAt = System.currentTimeMillis();
             Computer.threadPoolForRemoting.submit(() -> {
                 try {
                     Result done = lookUp(cloud, image);

@@ -5,7 +5,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Locale;
-import java.util.regex.Pattern;
 
 /**
  * The labels, annotations and names of what this backend creates in a namespace. Kubernetes label values are at most
@@ -55,8 +54,6 @@ final class KubeNames {
     static final String AGENT_CONTAINER = "agent";
     static final String DOCKER_VOLUME = "docker";
 
-    private static final Pattern LABEL_VALUE = Pattern.compile("([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?");
-    private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
 
     private KubeNames() {
     }
@@ -73,7 +70,7 @@ final class KubeNames {
 
     /** The label value for {@code s}: itself when it is one, else {@code h-} and its digest. */
     static String labelValue(String s) {
-        return LABEL_VALUE.matcher(s).matches() ? s : "h-" + digest(s);
+        return s.isEmpty() || isName(s, true) ? s : "h-" + digest(s);
     }
 
     /** The controller label's value for a controller id. */
@@ -89,7 +86,7 @@ final class KubeNames {
     static String dnsLabel(String prefix, String s) {
         String clean = s.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
         String name = prefix + clean;
-        if (!clean.equals(s) || !DNS_LABEL.matcher(name).matches()) {
+        if (!clean.equals(s) || !isName(name, false)) {
             String suffix = "-" + digest(s).substring(0, 8);
             name = trim(name, 63 - suffix.length()) + suffix;
         }
@@ -104,5 +101,27 @@ final class KubeNames {
     /** The pod name of an agent. */
     static String podName(String agentName) {
         return dnsLabel("", agentName);
+    }
+
+    /**
+     * Whether {@code s} is a label value ({@code labelValue}: letters of either case, digits, '-', '_', '.') or a DNS
+     * label (lower-case letters, digits, '-'): 1 to 63 of those, beginning and ending with a letter or digit. Checked
+     * by hand: the obvious regular expression backtracks (a denial of service with long input).
+     */
+    static boolean isName(String s, boolean labelValue) {
+        if (s.isEmpty() || s.length() > 63 || !alnum(s.charAt(0), labelValue) || !alnum(s.charAt(s.length() - 1), labelValue)) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!alnum(c, labelValue) && c != '-' && !(labelValue && (c == '_' || c == '.'))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean alnum(char c, boolean upperToo) {
+        return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || upperToo && c >= 'A' && c <= 'Z';
     }
 }
