@@ -103,19 +103,24 @@ class HostFaultsJenkinsTest {
         assertTrue(!h.recovered() && !h.available(), "the host is down and not recovered: " + h);
     }
 
+    /** Starts a build whose body succeeds only if its agent's inner Docker has the template's preloaded image. */
+    private static WorkflowRun startCheckingThePreload(JenkinsRule r, String name) throws Exception {
+        WorkflowJob p = r.createProject(WorkflowJob.class, name);
+        p.setDefinition(new CpsFlowDefinition("node('docker') { sh 'docker image inspect "
+                + DockerTestSupport.TINY_IMAGE + " >/dev/null && echo the-preloaded-image-is-there' }", true));
+        return p.scheduleBuild2(0).waitForStart();
+    }
+
     /**
      * A host that stops answering while an agent starts on it: the failed start's container cannot be removed then.
-     * When the host answers again, the build runs on a new agent with its preloaded images (the interrupted start's new
-     * volume, never preloaded, is not taken for a warm one), and that agent's termination removes the container and
-     * volume left behind instead of the reaper doing so after its grace period.
+     * When the host answers again, the build runs on a new agent with its preloaded images, and that agent's
+     * termination removes the container and volume left behind instead of the reaper doing so after its grace period.
+     * (The container left behind keeps its volume from being reused here; a killed start's volume is the next test.)
      */
     @Test
     void aFailedStartsContainerIsRemovedWhenTheHostAnswersAgain(JenkinsRule r) throws Exception {
         SystemContainerCloud c = farCloud(r);
-        WorkflowJob p = r.createProject(WorkflowJob.class, "interrupted-start");
-        p.setDefinition(new CpsFlowDefinition("node('docker') { sh 'docker image inspect "
-                + DockerTestSupport.TINY_IMAGE + " >/dev/null && echo the-preloaded-image-is-there' }", true));
-        WorkflowRun b = p.scheduleBuild2(0).waitForStart();
+        WorkflowRun b = startCheckingThePreload(r, "interrupted-start");
         // the local engine, not the proxy: the first container of this cloud, while its inner Docker starts
         FaultChecks.await(() -> !JenkinsDocker.containers(scope).isEmpty(), Duration.ofSeconds(120),
                 "the first agent's container");
@@ -128,7 +133,6 @@ class HostFaultsJenkinsTest {
                 "the failed start's container is still there while the host does not answer");
         proxy.start();
         r.assertBuildStatusSuccess(r.waitForCompletion(b));
-        // the interrupted start's new volume got no preload: it must not pass for a warm one
         r.assertLogContains("the-preloaded-image-is-there", b);
         FaultChecks.nothingLeft(r.jenkins, c); // within a minute: the reaper's grace period is 10
     }
@@ -141,10 +145,7 @@ class HostFaultsJenkinsTest {
     @Test
     void aKilledStartsNewVolumeIsNotTakenForAWarmOne(JenkinsRule r) throws Exception {
         SystemContainerCloud c = farCloud(r);
-        WorkflowJob p = r.createProject(WorkflowJob.class, "killed-start");
-        p.setDefinition(new CpsFlowDefinition("node('docker') { sh 'docker image inspect "
-                + DockerTestSupport.TINY_IMAGE + " >/dev/null && echo the-preloaded-image-is-there' }", true));
-        WorkflowRun b = p.scheduleBuild2(0).waitForStart();
+        WorkflowRun b = startCheckingThePreload(r, "killed-start");
         // killed the moment it runs, well before its inner Docker answers (about 1.5 s here)
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         String killed = null;
