@@ -37,6 +37,7 @@ public final class CacheVolumePool implements VolumeProvider {
     private final Clock clock;
     private final CacheLedger ledger;
     private final EphemeralVolumes overflow;
+    private final VolumeRemovals removals = new VolumeRemovals();
     private final Map<String, Pool> pools = new LinkedHashMap<>();
 
     static final class Pool {
@@ -58,7 +59,7 @@ public final class CacheVolumePool implements VolumeProvider {
         this.controllerId = controllerId;
         this.clock = clock;
         this.ledger = ledger;
-        this.overflow = new EphemeralVolumes(controllerId, clock);
+        this.overflow = new EphemeralVolumes(controllerId, clock, removals);
     }
 
     public String controllerId() {
@@ -225,7 +226,7 @@ public final class CacheVolumePool implements VolumeProvider {
                 }
             }
             if (remove) {
-                overflow.remove(host, v.name); // still mounted, or the host not answering: tried again later
+                removals.remove(host, v.name); // still mounted, or the host not answering: tried again later
                 ledger.forget(v.name);
             }
         }
@@ -270,7 +271,7 @@ public final class CacheVolumePool implements VolumeProvider {
 
     /** Tries again to remove the place's throw-away volumes whose removal failed; returns those still left. */
     public List<String> removeLeftovers(VolumeStore host) {
-        return overflow.removeLeftovers(host);
+        return removals.retry(host);
     }
 
     /**

@@ -7,9 +7,7 @@ import io.jenkins.plugins.syscontainer.engine.ProvisioningException;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -18,21 +16,18 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class EphemeralVolumes implements VolumeProvider {
     public static final String ROLE = "ephemeral-volume";
-    /** At most this many unremoved volumes remembered per place; past it the reaper's pass over labels covers them. */
-    static final int MAX_UNREMOVED = 1000;
     private final String controllerId;
     private final Clock clock;
-    /**
-     * Volumes whose agent is done (throw-away ones, and cache volumes dropped from their pool) but whose removal
-     * failed (the place did not answer, its engine was restarting, or a container left by a failed start still
-     * mounted it), by place: tried again after each termination and reaper pass there, instead of waiting for the
-     * reaper's grace period.
-     */
-    private final Map<String, Set<String>> unremoved = new ConcurrentHashMap<>();
+    private final VolumeRemovals removals;
 
     public EphemeralVolumes(String controllerId, Clock clock) {
+        this(controllerId, clock, new VolumeRemovals());
+    }
+
+    EphemeralVolumes(String controllerId, Clock clock, VolumeRemovals removals) {
         this.controllerId = controllerId;
         this.clock = clock;
+        this.removals = removals;
     }
 
     @Override
@@ -64,37 +59,14 @@ public final class EphemeralVolumes implements VolumeProvider {
             @Override
             public void release(boolean healthy) {
                 if (released.compareAndSet(false, true)) {
-                    remove(host, name);
+                    removals.remove(host, name);
                 }
             }
         };
     }
 
-    /** Removes a volume of ours that no agent needs any more; if it cannot be now, it is tried again later. */
-    void remove(VolumeStore host, String name) {
-        boolean gone;
-        try {
-            gone = host.remove(name); // never forced: false while something still mounts it
-        } catch (RuntimeException e) {
-            gone = false; // the place did not answer
-        }
-        Set<String> left = unremoved.computeIfAbsent(host.place(), k -> ConcurrentHashMap.newKeySet());
-        if (gone) {
-            left.remove(name);
-        } else if (left.size() < MAX_UNREMOVED) {
-            left.add(name);
-        }
-    }
-
-    /** Tries again to remove this place's throw-away volumes whose removal failed; returns those still left. */
+    /** Tries again to remove this place's volumes whose removal failed; returns those still left. */
     public List<String> removeLeftovers(VolumeStore host) {
-        Set<String> left = unremoved.get(host.place());
-        if (left == null || left.isEmpty()) {
-            return List.of();
-        }
-        for (String name : List.copyOf(left)) {
-            remove(host, name);
-        }
-        return List.copyOf(left);
+        return removals.retry(host);
     }
 }
