@@ -3,9 +3,9 @@
 # the fabric8 mock API server in CRUD mode, with the tests' fake kubelet as 250 simulated nodes; 1,000 agents
 # requested within a minute, pods failing, forced deletions, the controller killed mid-way. No cluster, no Docker.
 #   benchmarks/k8s-scale.sh [--quick] [--out FILE]
-# prints one JSON line of figures and a line "double mounts: N"; exits non-zero when an agent never ran, a pod was
-# left, or a double mount was seen (claims left leased are reported, not failed: a known open bug). --quick: 50
-# nodes, 200 agents within 20 s (what CI runs, about two minutes here).
+# prints one JSON line of figures and a line "double mounts: N"; exits non-zero when an agent never ran, a pod or a
+# leased claim was left after a reaper pass, or a double mount was seen. --quick: 50 nodes, 200 agents within 20 s
+# (what CI runs, about two minutes here).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"

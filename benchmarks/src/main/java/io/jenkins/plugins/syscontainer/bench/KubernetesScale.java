@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -305,8 +306,10 @@ public final class KubernetesScale {
                     .filter(c -> "leased".equals(c.getMetadata().getAnnotations().get("syscontainer.jenkins.io/state")))
                     .forEach(c -> {
                         String by = c.getMetadata().getAnnotations().get("syscontainer.jenkins.io/leased-by");
+                        boolean watched = by != null && last.vanished(Map.of(by, "kubernetes/" + NS)).isEmpty();
                         System.err.println("left leased: " + c.getMetadata().getName() + " by " + by + ": "
-                                + endings.getOrDefault(by, "its life did not end") + "; "
+                                + endings.getOrDefault(by, "its life did not end") + "; the backend's watch "
+                                + (watched ? "still shows a pod of it" : "shows no pod of it") + "; "
                                 + c.getMetadata().getAnnotations());
                     });
             long quarantined = api.persistentVolumeClaims().inNamespace(NS).list().getItems().stream()
@@ -378,14 +381,13 @@ public final class KubernetesScale {
         boolean quick = List.of(args).contains("--quick");
         KubernetesScale s = new KubernetesScale(quick);
         s.run();
-        boolean ok = s.readyAgents.get() + s.failedAgents.get() == s.agents && s.leftovers == 0;
+        boolean ok = s.readyAgents.get() + s.failedAgents.get() == s.agents && s.leftovers == 0
+                && s.leasedLeftover == 0;
         if (s.leftovers > 0) {
             System.err.println("FAIL: " + s.leftovers + " pods left after the run");
         }
         if (s.leasedLeftover > 0) {
-            // Known and open (issue 22, docs/kubernetes.md): a few claims of agents that ended around the controller
-            // kill stay leased; never mounted twice, but lost to their pool. Reported, not failed, until it is fixed.
-            System.err.println("KNOWN ISSUE: " + s.leasedLeftover + " claims left leased after the run (see above)");
+            System.err.println("FAIL: " + s.leasedLeftover + " claims left leased after the run (see above)");
         }
         System.exit(ok ? 0 : 1);
     }

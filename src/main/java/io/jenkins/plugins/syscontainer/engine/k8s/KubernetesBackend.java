@@ -113,7 +113,7 @@ public final class KubernetesBackend implements AgentBackend {
         this.claims = new CacheClaims(client, settings, controllerLabel, controllerId, clock, calls);
         this.releases = Executors.newFixedThreadPool(4, daemon("sca-k8s-release"));
         this.watch = new PodWatch(client, settings.namespace(), controllerLabel, this::podGone, releases);
-        this.reaper = new PodReaper(client, settings, watch, claims, calls, clock);
+        this.reaper = new PodReaper(client, settings, watch, claims, calls, clock, controllerLabel);
         this.ends = new PodEnds(client, settings, watch, claims, calls);
         this.timer = Executors.newSingleThreadScheduledExecutor(daemon("sca-k8s-lease"));
     }
@@ -155,6 +155,11 @@ public final class KubernetesBackend implements AgentBackend {
     /** The backend's API calls so far (reads, writes, 409 conflicts). */
     public ApiCalls.Counts apiCalls() {
         return calls.counts();
+    }
+
+    /** The watch on this controller's pods (tests stop it to make it miss events, as a broken watch does). */
+    PodWatch podWatch() {
+        return watch;
     }
 
     /** This process's fencing token, or -1 while it does not hold the controller lease. */

@@ -9,6 +9,7 @@ import io.jenkins.plugins.syscontainer.engine.ProvisioningEvent;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Map;
+import java.util.Objects;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -21,6 +22,8 @@ import java.util.logging.Logger;
  */
 final class PodEnds {
     private static final Logger LOG = Logger.getLogger(PodEnds.class.getName());
+    /** How long the claim's release after a pod's end may take (one or two API writes). */
+    private static final Duration LISTENER_WAIT = Duration.ofSeconds(10);
 
     private final KubernetesClient client;
     private final KubernetesSettings settings;
@@ -54,10 +57,13 @@ final class PodEnds {
                 calls.write(() -> client.pods().inNamespace(settings.namespace()).withName(pod)
                         .withGracePeriod(settings.terminationGrace().toSeconds()).delete());
                 t = PodLauncher.step(new ArrayList<>(), listener, a.agentName(), Step.STOPPED, t, "pod " + pod);
-                Duration wait = settings.terminationGrace().plusSeconds(60);
-                if (!watch.awaitGone(pod, wait)) {
-                    throw new IllegalStateException("pod " + pod + " still exists " + wait.toSeconds() + " s after its"
-                            + " deletion (its node does not answer?); its claim stays leased until it is gone");
+                Duration grace = settings.terminationGrace().plusSeconds(5);
+                Duration rest = Duration.ofSeconds(55);
+                if (!watch.awaitGone(pod, grace) && !(goneFromApi(pod) && watch.awaitGone(pod, LISTENER_WAIT))
+                        && !watch.awaitGone(pod, rest)) {
+                    throw new IllegalStateException("pod " + pod + " still exists " + grace.plus(rest).toSeconds()
+                            + " s after its deletion (its node does not answer?); its claim stays leased until it is"
+                            + " gone");
                 }
             }
             PodLauncher.step(new ArrayList<>(), listener, a.agentName(), Step.REMOVED, t, a.cacheVolume() == null
@@ -70,6 +76,23 @@ final class PodEnds {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while terminating " + a.agentName(), e);
         }
+    }
+
+    /**
+     * Past its grace period the pod is looked up once: when the API no longer has it, its deletion event was lost, and
+     * it is handled as gone now (see {@link PodWatch#confirmGone}).
+     */
+    private boolean goneFromApi(String pod) {
+        Pod last = watch.get(pod);
+        if (last == null) {
+            return true;
+        }
+        Pod now = calls.read(() -> client.pods().inNamespace(settings.namespace()).withName(pod).get());
+        if (now != null && Objects.equals(now.getMetadata().getUid(), last.getMetadata().getUid())) {
+            return false;
+        }
+        watch.confirmGone(last);
+        return true;
     }
 
     /** The pod is gone from the API: release its claim as its end says. */

@@ -8,10 +8,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
+import java.util.logging.Logger;
 
 /**
  * One reaper pass over this controller's objects in the namespace: pods whose agent Jenkins no longer knows (older
@@ -20,15 +22,18 @@ import java.util.function.Predicate;
  * controller was not watching) are quarantined: nobody can say whether that pod ended cleanly.
  */
 final class PodReaper {
+    private static final Logger LOG = Logger.getLogger(PodReaper.class.getName());
     private final KubernetesClient client;
     private final KubernetesSettings settings;
     private final PodWatch watch;
     private final CacheClaims claims;
     private final ApiCalls calls;
     private final Clock clock;
+    private final String controllerLabel;
 
     PodReaper(KubernetesClient client, KubernetesSettings settings, PodWatch watch, CacheClaims claims, ApiCalls calls,
-            Clock clock) {
+            Clock clock, String controllerLabel) {
+        this.controllerLabel = controllerLabel;
         this.client = client;
         this.settings = settings;
         this.watch = watch;
@@ -44,6 +49,15 @@ final class PodReaper {
         List<String> removed = new ArrayList<>();
         List<String> exited = new ArrayList<>();
         List<String> errors = new ArrayList<>();
+        try {
+            List<String> missed = settleMissedDeletions();
+            if (!missed.isEmpty()) {
+                LOG.warning(() -> "the watch on the pods of " + settings.namespace() + " missed the deletion of "
+                        + missed + "; handled as gone now");
+            }
+        } catch (KubernetesClientException e) {
+            errors.add("listing pods: " + e.getMessage());
+        }
         for (Pod p : watch.all()) {
             String name = p.getMetadata().getName();
             Map<String, String> ann = p.getMetadata().getAnnotations() == null ? Map.of() : p.getMetadata().getAnnotations();
@@ -74,6 +88,27 @@ final class PodReaper {
             }
         }
         return new ReapReport(settings.place(), removed, exited, errors, List.of());
+    }
+
+    /**
+     * One list of this controller's pods, compared with the watch's view taken before it: a pod the watch shows that
+     * the list lacks is gone (a pod created meanwhile is not in the view, so it cannot be taken for gone). The names.
+     */
+    List<String> settleMissedDeletions() {
+        List<Pod> seen = watch.all();
+        if (seen.isEmpty()) {
+            return List.of();
+        }
+        Set<String> present = new HashSet<>();
+        calls.read(() -> client.pods().inNamespace(settings.namespace()).withLabel(KubeNames.CONTROLLER, controllerLabel)
+                .list().getItems()).forEach(p -> present.add(p.getMetadata().getUid()));
+        List<String> missed = new ArrayList<>();
+        for (Pod p : seen) {
+            if (!present.contains(p.getMetadata().getUid()) && watch.confirmGone(p)) {
+                missed.add(p.getMetadata().getName());
+            }
+        }
+        return missed;
     }
 
     /**

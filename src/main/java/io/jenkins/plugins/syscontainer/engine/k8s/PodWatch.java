@@ -43,6 +43,12 @@ final class PodWatch {
     private final Map<String, CompletableFuture<Void>> gone = new ConcurrentHashMap<>();
     /** Pods seen ended (Failed, Succeeded) before anyone asked to delete them: their agent died. */
     private final Set<String> endedOnItsOwn = ConcurrentHashMap.newKeySet();
+    /**
+     * Pods (by uid) the API no longer has whose deletion event never came, handled as gone already (see
+     * {@link #confirmGone}); the views below leave them out, and their event, should it come late, is not handled twice.
+     */
+    private final Set<String> settled = ConcurrentHashMap.newKeySet();
+    private final Object goneLock = new Object();
 
     PodWatch(KubernetesClient client, String namespace, String controllerLabel, Gone listener, Executor executor) {
         this.client = client;
@@ -139,6 +145,33 @@ final class PodWatch {
     }
 
     private void removed(Pod p) {
+        synchronized (goneLock) {
+            if (settled.remove(p.getMetadata().getUid())) {
+                return; // handled when the API was found without it
+            }
+        }
+        handleGone(p);
+    }
+
+    /**
+     * The API no longer has a pod that the watch still shows: its deletion event was lost (a watch that reconnected
+     * and missed it, a watch cache that skipped it). Handled as if the event had come, once; false when the watch has
+     * seen it go meanwhile. The store removes a pod before its event is handled, so either this or the event handles
+     * it, never both.
+     */
+    boolean confirmGone(Pod last) {
+        String uid = last.getMetadata().getUid();
+        synchronized (goneLock) {
+            Pod now = rawGet(last.getMetadata().getName());
+            if (now == null || uid == null || !uid.equals(now.getMetadata().getUid()) || !settled.add(uid)) {
+                return false;
+            }
+        }
+        handleGone(last);
+        return true;
+    }
+
+    private void handleGone(Pod p) {
         String n = p.getMetadata().getName();
         boolean forced = PodStates.anyRunning(p);
         boolean early = endedOnItsOwn.remove(n);
@@ -246,20 +279,29 @@ final class PodWatch {
 
     /** The pod as last seen, or null. */
     Pod get(String pod) {
+        Pod p = rawGet(pod);
+        return p == null || isSettled(p) ? null : p;
+    }
+
+    private Pod rawGet(String pod) {
         SharedIndexInformer<Pod> i = informer;
         return i == null ? null : i.getStore().getByKey(namespace + "/" + pod);
+    }
+
+    private boolean isSettled(Pod p) {
+        return !settled.isEmpty() && settled.contains(p.getMetadata().getUid());
     }
 
     /** Every pod of ours as the watch sees it. */
     List<Pod> all() {
         SharedIndexInformer<Pod> i = informer;
-        return i == null ? List.of() : i.getStore().list();
+        return i == null ? List.of() : i.getStore().list().stream().filter(p -> !isSettled(p)).toList();
     }
 
     /** Whether a pod the API knows of (terminating ones included) mounts the claim. */
     boolean mounts(String claim) {
         SharedIndexInformer<Pod> i = informer;
-        return i != null && !i.getIndexer().byIndex(BY_CLAIM, claim).isEmpty();
+        return i != null && i.getIndexer().byIndex(BY_CLAIM, claim).stream().anyMatch(p -> !isSettled(p));
     }
 
     /** The pod of an agent, or null. */
@@ -268,8 +310,7 @@ final class PodWatch {
         if (i == null) {
             return null;
         }
-        List<Pod> pods = i.getIndexer().byIndex(BY_AGENT, agent);
-        return pods.isEmpty() ? null : pods.get(0);
+        return i.getIndexer().byIndex(BY_AGENT, agent).stream().filter(p -> !isSettled(p)).findFirst().orElse(null);
     }
 
     boolean started() {

@@ -272,6 +272,44 @@ class KubernetesBackendTest {
         assertTrue(live.cacheVolume() == null);
     }
 
+    /**
+     * A watch can miss a deletion (one that reconnected; the scale simulation's did, after its controller was
+     * replaced): the pod then stays in its view, its agent is not seen lost and its claim stays leased for good. The
+     * reaper's pass compares the view with one list from the API and handles such pods as gone.
+     */
+    @Test
+    void aPodWhoseDeletionTheWatchMissedIsSettledByTheReaper() throws Exception {
+        KubernetesBackend b = backend(true, "h1");
+        b.recover();
+        AgentHandle a = b.provision(req("sca-docker-1"), ProvisioningEvent.Listener.NONE);
+        b.podWatch().stop(); // deaf from now on; its view stays as it was
+        kubelet.forceDelete("sca-docker-1");
+        await("the pod is gone", () -> api.pods().inNamespace(NS).withName("sca-docker-1").get() == null);
+        assertEquals(Set.of(), b.vanished(Map.of("sca-docker-1", a.hostName())), "the deaf view still shows it");
+        b.reap(Set.of("sca-docker-1"), Duration.ofMinutes(10));
+        await("its claim is quarantined", () -> "quarantined".equals(state(a.cacheVolume())));
+        assertTrue(claim(a.cacheVolume()).getMetadata().getAnnotations().get(KubeNames.NOTE).contains("forced"),
+                "last seen running: it may still be mounted somewhere");
+        assertEquals(Set.of("sca-docker-1"), b.vanished(Map.of("sca-docker-1", a.hostName())));
+        assertEquals(List.of(), b.reap(Set.of(), Duration.ZERO).get(0).removed(), "settled once, not deleted again");
+    }
+
+    /** A termination whose pod's deletion event never comes asks the API once the grace is over, and ends. */
+    @Test
+    void aTerminationWhoseDeletionEventIsLostEndsAfterTheGrace() throws Exception {
+        KubernetesBackend b = backend(true, "h1");
+        b.recover();
+        AgentHandle a = b.provision(req("sca-docker-1"), ProvisioningEvent.Listener.NONE);
+        b.podWatch().stop();
+        long t0 = System.nanoTime();
+        b.terminate(a, false, ProvisioningEvent.Listener.NONE);
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        System.out.println("terminated in " + ms + " ms without the deletion event");
+        assertTrue(ms < 30_000, "ended after the grace (6 s) and 5 s, not after a minute: " + ms + " ms");
+        assertNull(api.pods().inNamespace(NS).withName("sca-docker-1").get());
+        assertEquals("quarantined", state(a.cacheVolume()), "its end was not seen: the claim is not trusted");
+    }
+
     @Test
     void idleClaimsPastTheirTimeToLiveOrOverTheBudgetAreEvicted() throws Exception {
         KubernetesBackend b = backend(true, "h1");
