@@ -1,8 +1,5 @@
 package io.jenkins.plugins.syscontainer.engine.docker;
 
-import com.github.dockerjava.api.command.InspectContainerResponse;
-import com.github.dockerjava.api.exception.NotFoundException;
-import com.github.dockerjava.api.exception.NotModifiedException;
 import com.github.dockerjava.api.model.Container;
 import io.jenkins.plugins.syscontainer.engine.AgentBackend;
 import io.jenkins.plugins.syscontainer.engine.AgentHandle;
@@ -36,7 +33,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * The Docker-hosts backend: provisions agent containers on a pool of Docker hosts, terminates them, reaps orphans and
@@ -52,8 +48,8 @@ public final class DockerBackend implements AgentBackend {
     private final CacheVolumePool volumes;
     private final HostScheduler scheduler;
     private final AgentProvisioner provisioner;
-    private final Reaper reaper;
-    private final Duration stopTimeout;
+    private final HostUpkeep upkeep;
+    private final AgentEnds ends;
 
     /**
      * @param ledger where cache volumes' last use is recorded (survives restarts when file-backed)
@@ -82,8 +78,8 @@ public final class DockerBackend implements AgentBackend {
                 : new CacheVolumePool(controllerId, clock, ledger != null ? ledger : CacheLedger.inMemory());
         this.scheduler = new HostScheduler(this.volumes);
         this.provisioner = new AgentProvisioner(policy, clock);
-        this.reaper = new Reaper(controllerId, clock);
-        this.stopTimeout = stopTimeout != null ? stopTimeout : DEFAULT_STOP_TIMEOUT;
+        this.upkeep = new HostUpkeep(controllerId, volumes, this::store, new Reaper(controllerId, clock));
+        this.ends = new AgentEnds(volumes, this::store, upkeep, stopTimeout != null ? stopTimeout : DEFAULT_STOP_TIMEOUT);
     }
 
     public DockerBackend(String controllerId, List<DockerHost> hostConfigs, SecurityPolicy policy) {
@@ -138,7 +134,7 @@ public final class DockerBackend implements AgentBackend {
     @Override
     public void recover() {
         for (ManagedHost h : managedHosts()) {
-            recover(h);
+            upkeep.recover(h);
         }
     }
 
@@ -147,37 +143,10 @@ public final class DockerBackend implements AgentBackend {
         boolean any = false;
         for (ManagedHost h : managedHosts()) {
             if (!h.isRecovered() && h.health().isAvailable()) {
-                any |= recover(h);
+                any |= upkeep.recover(h);
             }
         }
         return any;
-    }
-
-    private boolean recover(ManagedHost h) {
-        try {
-            List<Container> ours = h.api().listContainersCmd().withShowAll(true)
-                    .withLabelFilter(Map.of(Labels.CONTROLLER, controllerId)).exec();
-            Map<String, String> mounted = new HashMap<>();
-            for (Container c : ours) {
-                Map<String, String> l = c.getLabels() == null ? Map.of() : c.getLabels();
-                String agent = l.get(Labels.AGENT);
-                if (agent != null && "agent".equals(l.get(Labels.ROLE))) {
-                    h.tryReserve(agent);
-                }
-                if (l.get(Labels.CACHE_VOLUME) != null) {
-                    mounted.put(l.get(Labels.CACHE_VOLUME), agent != null ? agent
-                            : "container " + ContainerExec.shortId(c.getId()));
-                }
-            }
-            volumes.recover(store(h), mounted);
-            h.recovered(true);
-            h.health().markSuccess();
-            return true;
-        } catch (RuntimeException e) {
-            h.recovered(false);
-            h.health().markFailure("recovery failed: " + e.getMessage());
-            return false;
-        }
     }
 
     @Override
@@ -315,120 +284,16 @@ public final class DockerBackend implements AgentBackend {
 
     /**
      * Stops and removes the agent's container, then releases its volume lease ({@code abnormal}: quarantine it) and
-     * its host slot. Idempotent; concurrent callers wait for the one doing the work. If the container cannot be
-     * removed (the host is unreachable), the lease and the slot are kept, since the container may still be using the
-     * volume, and the exception is thrown; a later call tries again, and the reaper covers the rest.
+     * its host slot (see {@link AgentEnds#terminate}).
      */
     @Override
     public void terminate(AgentHandle handle, boolean abnormal, ProvisioningEvent.Listener listener) {
-        DockerAgent agent = (DockerAgent) handle;
-        CompletableFuture<Void> claim = agent.claimTermination();
-        if (claim == null) {
-            CompletableFuture<Void> other = agent.termination();
-            if (other != null) {
-                try {
-                    other.join();
-                } catch (java.util.concurrent.CompletionException e) {
-                    // that attempt failed and said so to its caller; this call does not retry concurrently
-                }
-            }
-            return;
-        }
-        RuntimeException failure = null;
-        try {
-            removeContainer(agent, listener);
-        } catch (RuntimeException e) {
-            failure = e;
-        }
-        if (failure == null) {
-            long t = System.nanoTime();
-            try {
-                if (agent.lease() != null) {
-                    agent.lease().release(!abnormal);
-                    AgentProvisioner.step(new ArrayList<>(), listener, agent.agentName(), Step.VOLUME_RELEASED, t,
-                            agent.cacheVolume() + (abnormal ? " (quarantined)" : ""));
-                }
-                // and any other record of a lease by this agent (one reattached before its host's state was
-                // recovered holds a copy of the volume's entry, not the entry itself)
-                volumes.releaseOrphaned(store(agent.host()), agent.agentName());
-            } catch (RuntimeException e) {
-                failure = e; // the container is gone: the slot is released all the same
-            } finally {
-                agent.host().release(agent.agentName());
-            }
-        }
-        agent.terminationDone(claim, failure);
-        if (failure != null) {
-            throw failure;
-        }
-        try {
-            removeLeftovers(agent.host()); // the host answers now: what earlier removals there left
-        } catch (RuntimeException e) {
-            // it stopped answering again: the next termination or reaper pass tries again
-        }
-    }
-
-    /**
-     * What earlier removals on this host left because it did not answer: failed starts' containers (then the cache
-     * volumes they kept out of circulation are given back) and throw-away volumes. Never forced on a volume.
-     */
-    private void removeLeftovers(ManagedHost h) {
-        boolean any = false;
-        for (Map.Entry<String, String> left : h.leftBehind().entrySet()) {
-            if (AgentProvisioner.removeQuietly(h.api(), left.getKey())) {
-                h.removed(left.getKey());
-                volumes.releaseOrphaned(store(h), left.getValue()); // a lease a recovery gave it: state unknown
-                any = true;
-            }
-        }
-        if (any) {
-            try {
-                volumes.recheckBlocked(store(h));
-            } catch (ProvisioningException e) {
-                // the host stopped answering again: the periodic maintenance rechecks them
-            }
-        }
-        volumes.removeLeftovers(store(h));
-    }
-
-    private void removeContainer(DockerAgent agent, ProvisioningEvent.Listener listener) {
-        var docker = agent.host().api();
-        long t = System.nanoTime();
-        try {
-            docker.stopContainerCmd(agent.containerId()).withTimeout((int) stopTimeout.toSeconds()).exec();
-        } catch (NotFoundException | NotModifiedException e) {
-            // already stopped or gone
-        }
-        t = AgentProvisioner.step(new ArrayList<>(), listener, agent.agentName(), Step.STOPPED, t, null);
-        try {
-            docker.removeContainerCmd(agent.containerId()).withForce(true).withRemoveVolumes(false).exec();
-        } catch (NotFoundException e) {
-            // already gone
-        }
-        AgentProvisioner.step(new ArrayList<>(), listener, agent.agentName(), Step.REMOVED, t, null);
+        ends.terminate(handle, abnormal, listener);
     }
 
     @Override
     public String endReason(AgentHandle handle) {
-        DockerAgent agent = (DockerAgent) handle;
-        try {
-            InspectContainerResponse.ContainerState s = agent.host().api().inspectContainerCmd(agent.containerId())
-                    .exec().getState();
-            if (s == null || Boolean.TRUE.equals(s.getRunning())) {
-                return null;
-            }
-            String what = "removing".equals(s.getStatus()) ? "was removed by someone else" : s.getStatus();
-            return "the container " + ContainerExec.shortId(agent.containerId()) + " on host '" + agent.hostName()
-                    + "' " + what + " with exit code " + s.getExitCodeLong()
-                    + (Boolean.TRUE.equals(s.getOOMKilled()) ? ", killed for lack of memory (OOM-killed: raise the"
-                            + " template's memory)" : ", not OOM-killed") + (s.getFinishedAt() == null ? ""
-                            : ", at " + s.getFinishedAt());
-        } catch (NotFoundException e) {
-            return "the container " + ContainerExec.shortId(agent.containerId()) + " on host '" + agent.hostName()
-                    + "' no longer exists (removed by someone else)";
-        } catch (RuntimeException e) {
-            return null; // the host does not answer: nothing is known
-        }
+        return AgentEnds.endReason(handle);
     }
 
     /** The inner dockerd's log tail of an agent, for a launch failure message. */
@@ -446,28 +311,10 @@ public final class DockerBackend implements AgentBackend {
         }
     }
 
-    /** One reaper pass over every host (a failing host is reported and marked unhealthy). */
+    /** One reaper pass over every recovered host (a failing host is reported and marked unhealthy). */
     @Override
     public List<ReapReport> reap(Set<String> liveAgents, Duration grace) {
-        List<ReapReport> reports = new ArrayList<>();
-        for (ManagedHost h : managedHosts()) {
-            if (!h.isRecovered()) {
-                continue; // its slots and leases are not known yet: removing anything could free what is in use
-            }
-            try {
-                ReapReport r = reaper.reap(h, liveAgents, grace);
-                for (String agent : r.removed()) {
-                    volumes.releaseOrphaned(store(h), agent);
-                }
-                removeLeftovers(h);
-                reports.add(r);
-                h.health().markSuccess();
-            } catch (RuntimeException e) {
-                h.health().markFailure(e.getMessage());
-                reports.add(new ReapReport(h.name(), List.of(), List.of(), List.of(e.getMessage()), List.of()));
-            }
-        }
-        return reports;
+        return upkeep.reap(managedHosts(), liveAgents, grace);
     }
 
     /**
@@ -476,50 +323,16 @@ public final class DockerBackend implements AgentBackend {
      */
     @Override
     public Set<String> vanished(Map<String, String> hostByAgent) {
-        Set<String> gone = new java.util.HashSet<>();
-        for (ManagedHost h : managedHosts()) {
-            if (!h.isRecovered() || !hostByAgent.containsValue(h.name())) {
-                continue;
-            }
-            Set<String> present = new java.util.HashSet<>();
-            try {
-                for (Container c : h.api().listContainersCmd().withShowAll(true)
-                        .withLabelFilter(Map.of(Labels.CONTROLLER, controllerId)).exec()) {
-                    if (c.getLabels() != null && c.getLabels().get(Labels.AGENT) != null) {
-                        present.add(c.getLabels().get(Labels.AGENT));
-                    }
-                }
-            } catch (RuntimeException e) {
-                continue; // unknown: nothing is said about this host's agents
-            }
-            hostByAgent.forEach((agent, host) -> {
-                if (host.equals(h.name()) && !present.contains(agent)) {
-                    gone.add(agent);
-                }
-            });
-        }
-        return gone;
+        return upkeep.vanished(managedHosts(), hostByAgent);
     }
 
     /**
-     * Removes everything this engine's controller id owns on every host: containers (at once, whatever their age) and
-     * volumes, cache volumes included. For a cloud that was deleted; its agents must be gone from Jenkins first.
+     * Removes everything this engine's controller id owns on every host, cache volumes included. For a cloud that
+     * was deleted; its agents must be gone from Jenkins first.
      */
     @Override
     public List<ReapReport> discardAll() {
-        List<ReapReport> reports = new ArrayList<>();
-        for (ManagedHost h : managedHosts()) {
-            try {
-                ReapReport r = reaper.reap(h, Set.of(), Duration.ZERO);
-                List<String> errors = new ArrayList<>(r.errors());
-                List<String> vols = new ArrayList<>(r.removedVolumes());
-                vols.addAll(reaper.removeAllVolumes(h, errors));
-                reports.add(new ReapReport(h.name(), r.removed(), r.exited(), errors, vols));
-            } catch (RuntimeException e) {
-                reports.add(new ReapReport(h.name(), List.of(), List.of(), List.of(e.getMessage()), List.of()));
-            }
-        }
-        return reports;
+        return upkeep.discardAll(managedHosts());
     }
 
     @Override
