@@ -7,12 +7,13 @@
 # benchmarks/start-chart.py). Needs what the Docker-backed tests need (.ci/run sets it up).
 #   benchmarks/start.sh [--quick] [--setups LIST] [--out FILE]
 #     --quick: 5 one after the other, 4 at once, 3 floor repetitions
-#     --setups: some of warm,warmserial,cold,standby (default all; the summary line needs all)
+#     --setups: some of warm,warmserial,cold,standby,jenkins (default all; the summary line needs all); jenkins: the
+#       same build on plain agent JVMs, no container (Jenkins' own share)
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 jdk=${JAVA_HOME_25:-/usr/lib/jvm/temurin-25-jdk-amd64}
-seq=20; burst=10; reps=10; out=; setups=warm,warmserial,cold,standby
+seq=20; burst=10; reps=10; out=; setups=warm,warmserial,cold,standby,jenkins
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) seq=5; burst=4; reps=3 ;;
@@ -44,7 +45,7 @@ if [ "$rc" -ne 0 ]; then
   exit 1
 fi
 grep -E '^\{"figure":"start_' "$log" | tee -a "$tmp"
-if [ "$setups" != warm,warmserial,cold,standby ]; then
+if [ "$setups" != warm,warmserial,cold,standby,jenkins ]; then
   if [ -n "$out" ]; then cp "$tmp" "$out"; fi
   exit 0
 fi
@@ -53,6 +54,9 @@ jq -sc 'map({key: .figure, value: .}) | from_entries as $f |
   {summary: true,
    standby_sequential_p50_ms: $f.start_standby_sequential.p50_ms,
    standby_target_ms: 500,
+   standby_build_share_p50_ms: $f.start_standby_sequential.start_to_first_line_p50_ms,
+   jenkins_fresh_agent_p50_ms: $f.start_jenkins_fresh_agent_sequential.p50_ms,
+   jenkins_used_agent_p50_ms: $f.start_jenkins_used_agent_sequential.p50_ms,
    warm_sequential_p50_ms: $f.start_warm_sequential.p50_ms,
    floor_warm_median_ms: $f.floor_warm.median_ms,
    warm_minus_floor_warm_ms: ($f.start_warm_sequential.p50_ms - $f.floor_warm.median_ms),

@@ -38,9 +38,9 @@ public class StartBenchmark {
     static final int SEQUENTIAL = Integer.getInteger("start.sequential", 20);
     static final int BURST = Integer.getInteger("start.burst", 10);
     static final int POOL = Integer.getInteger("start.pool", 2);
-    /** Which set-ups to measure (default all): warm, warmserial, cold, standby. */
+    /** Which set-ups to measure (default all): warm, warmserial, cold, standby, jenkins. */
     static final java.util.Set<String> SETUPS = java.util.Set.of(System.getProperty("start.setups",
-            "warm,warmserial,cold,standby").split(","));
+            "warm,warmserial,cold,standby,jenkins").split(","));
     private static final String EARLY = "io.jenkins.plugins.syscontainer.agent.AttachLauncher.startEarly";
     private static final Pattern FIRST = Pattern.compile("FIRST_LINE_AT=(\\d{13})");
 
@@ -89,6 +89,9 @@ public class StartBenchmark {
             t.setStandbyAgents(0);
             r.jenkins.save();
             await(() -> SystemContainerAgent.all(cloud.getCloudId()).isEmpty(), 120, "the pool emptied");
+            if (SETUPS.contains("jenkins")) {
+                measureJenkinsAlone();
+            }
         } finally {
             JenkinsDocker.purge(scope);
         }
@@ -113,6 +116,31 @@ public class StartBenchmark {
             awaitSettled(pool); // the next build arrives once the pool is full again (or the agent is gone)
         }
         print(setup, "sequential", seq, cpu.since(SEQUENTIAL));
+    }
+
+    /**
+     * Jenkins' own share of a start, with no container and no plugin of ours on the path: the same build on a plain
+     * agent JVM of this machine, connected and idle. Fresh for every build (what a standby agent is, without Docker),
+     * and one agent that has run a build before (its classes loaded: what no one-shot agent can be).
+     */
+    private void measureJenkinsAlone() throws Exception {
+        Cpu cpu = Cpu.now();
+        List<Timing> fresh = new ArrayList<>();
+        for (int i = 0; i < SEQUENTIAL; i++) {
+            hudson.model.Slave s = r.createOnlineSlave(Label.get("plain-" + i));
+            fresh.add(firstLineMs(schedule("plain-fresh-" + i, "plain-" + i)));
+            r.jenkins.removeNode(s);
+        }
+        print("jenkins_fresh_agent", "sequential", fresh, cpu.since(SEQUENTIAL));
+        hudson.model.Slave used = r.createOnlineSlave(Label.get("plain-used"));
+        firstLineMs(schedule("plain-used-first", "plain-used"));
+        cpu = Cpu.now();
+        List<Timing> again = new ArrayList<>();
+        for (int i = 0; i < SEQUENTIAL; i++) {
+            again.add(firstLineMs(schedule("plain-used-" + i, "plain-used")));
+        }
+        print("jenkins_used_agent", "sequential", again, cpu.since(SEQUENTIAL));
+        r.jenkins.removeNode(used);
     }
 
     /** Schedules {@code n} builds at once and returns each one's times. */

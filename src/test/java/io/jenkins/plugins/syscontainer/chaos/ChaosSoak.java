@@ -143,13 +143,15 @@ public class ChaosSoak {
     }
 
     /**
-     * A fault that hit the agent a build ran on although the build was not on it yet when it struck: an agent killed
-     * (or caught by a dockerd restart) between coming online and the build's "Running on" line.
+     * A fault that hit the agent a build ran on although the build's log did not name it yet when it struck: an agent
+     * killed (or caught by a dockerd restart) between coming online and the build's "Running on" line, or while the
+     * node block read the agent's environment, before that line (the build's log then names the agent only in the
+     * failed remote call). Agent names are unique, so a log that names one was on it.
      */
     private String faultOfItsAgent(WorkflowRun b) {
         String log = logOf(b);
         for (Map.Entry<String, String> hit : hitAgents.entrySet()) {
-            if (log.contains("Running on " + hit.getKey() + " ")) {
+            if (log.contains(hit.getKey())) {
                 return hit.getValue() + " (of its agent, before it ran there)";
             }
         }
