@@ -12,6 +12,8 @@ import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.model.ItemGroup;
 import hudson.model.Label;
 import hudson.model.Queue;
+import hudson.model.queue.CauseOfBlockage;
+import hudson.model.queue.QueueTaskDispatcher;
 import hudson.security.ACL;
 import hudson.security.AccessControlled;
 import hudson.slaves.Cloud;
@@ -44,7 +46,9 @@ import org.springframework.security.core.Authentication;
  * stay queued, told why they wait). Every template names registry credentials, from a credentials provider that
  * counts its look-ups, and every backend call is watched: none may happen on a thread that holds the queue lock, and
  * no credentials look-up may happen during a queue pass. Prints, per size, the median time of {@code Queue.maintain()}
- * with our clouds and with none (same queue, side by side), their ratio, and the time of one provisioning decision.
+ * with our clouds, with none, and with none but a dispatcher that blocks every build and does nothing else (Jenkins'
+ * own cost of a queue of blocked builds, which ours are), side by side; their ratios; and the time of one
+ * provisioning decision.
  * The figures go to docs/performance.md; the test asserts the rules, not the timings.
  */
 @WithJenkins
@@ -202,6 +206,21 @@ class QueueScaleJenkinsTest {
         }
     }
 
+    /** Blocks every queued build with one shared reason and does nothing else: Jenkins' own cost of blocked builds. */
+    private static final class BlocksEverything extends QueueTaskDispatcher {
+        private static final CauseOfBlockage WAIT = new CauseOfBlockage() {
+            @Override
+            public String getShortDescription() {
+                return "blocked by the test";
+            }
+        };
+
+        @Override
+        public CauseOfBlockage canRun(Queue.Item item) {
+            return WAIT;
+        }
+    }
+
     @Test
     void aBigQueueCostsLittleAndNothingSlowRunsUnderTheQueueLock(JenkinsRule r) throws Exception {
         InMemoryCloud a = cloud(r, "scale-a", 0);
@@ -217,12 +236,20 @@ class QueueScaleJenkinsTest {
             // Side by side: rounds of passes without our clouds and with them, one after the other, so that drift
             // (the JIT, the heap filling up) falls on both; the medians of all passes of each are compared.
             List<Long> noneTimes = new ArrayList<>();
+            List<Long> blockedTimes = new ArrayList<>();
             List<Long> oursTimes = new ArrayList<>();
             int lookups = 0;
             for (int round = 0; round < ROUNDS; round++) {
                 r.jenkins.clouds.removeAll(InMemoryCloud.class);
                 q.maintain();
                 noneTimes.addAll(maintainNanos(q, PASSES));
+                // Jenkins' own cost of a queue of blocked builds: a dispatcher that blocks each and does nothing else
+                hudson.ExtensionList<QueueTaskDispatcher> dispatchers = hudson.ExtensionList.lookup(QueueTaskDispatcher.class);
+                BlocksEverything blocker = new BlocksEverything();
+                dispatchers.add(blocker);
+                q.maintain();
+                blockedTimes.addAll(maintainNanos(q, PASSES));
+                dispatchers.remove(blocker);
                 r.jenkins.clouds.add(a);
                 r.jenkins.clouds.add(b);
                 a.engine(); // built and recovered: the engines' own start is not a queue pass
@@ -239,6 +266,7 @@ class QueueScaleJenkinsTest {
                 lookups += LOOKUPS.get() - lookupsBefore;
             }
             long none = median(noneTimes);
+            long blocked = median(blockedTimes);
             long ours = median(oursTimes);
             assertEquals(size, q.getItems().length, "every build is still queued");
             Queue.Item item = q.getItems()[0];
@@ -252,9 +280,11 @@ class QueueScaleJenkinsTest {
             }
             double decisionMicros = (System.nanoTime() - t0) / 1000.0 / decisions;
             String line = String.format(Locale.ROOT, "{\"figure\":\"queue_maintain\",\"queued\":%d,\"templates\":20,\"clouds\":2,"
-                    + "\"maintain_none_ms\":%.2f,\"maintain_ours_ms\":%.2f,\"ratio\":%.3f,\"per_item_us\":%.2f,"
-                    + "\"credential_lookups_per_pass\":%.1f,\"provision_decision_us\":%.2f}",
-                    size, none / 1e6, ours / 1e6, (double) ours / none, (ours - none) / 1000.0 / size, lookups / (double) (ROUNDS * PASSES), decisionMicros);
+                    + "\"maintain_none_ms\":%.2f,\"maintain_blocked_ms\":%.2f,\"maintain_ours_ms\":%.2f,\"ratio\":%.3f,"
+                    + "\"ratio_to_blocked\":%.3f,\"per_item_us\":%.2f,\"credential_lookups_per_pass\":%.1f,"
+                    + "\"provision_decision_us\":%.2f}",
+                    size, none / 1e6, blocked / 1e6, ours / 1e6, (double) ours / none, (double) ours / blocked,
+                    (ours - none) / 1000.0 / size, lookups / (double) (ROUNDS * PASSES), decisionMicros);
             System.out.println(line);
             lines.add(line);
             assertEquals(0, lookups, "credentials were looked up on a queue pass");
