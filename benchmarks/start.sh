@@ -44,7 +44,7 @@ if [ "$rc" -ne 0 ]; then
   grep -E 'Tests run|FAIL|AssertionError|timed out|^start: ' "$log" | tail -n 40 >&2
   exit 1
 fi
-grep -E '^\{"figure":"start_' "$log" | tee -a "$tmp"
+grep -a -E '^\{"figure":"start_' "$log" | tee -a "$tmp"
 if [ "$setups" != warm,warmserial,cold,standby,jenkins ]; then
   if [ -n "$out" ]; then cp "$tmp" "$out"; fi
   exit 0

@@ -24,10 +24,21 @@ public class SystemContainerComputer extends AbstractCloudComputer<SystemContain
     private volatile Boolean runStillBuilding;
     private final AtomicBoolean lookingUpRun = new AtomicBoolean();
     private final AtomicBoolean terminating = new AtomicBoolean();
+    /** A standby agent's warm-up has ended, done or skipped (see {@link StandbyWarmUp}). */
+    private volatile boolean warmedUp;
 
     public SystemContainerComputer(SystemContainerAgent agent) {
         super(agent);
         usedAtStart = agent.isUsed();
+    }
+
+    void markWarmedUp() {
+        warmedUp = true;
+    }
+
+    /** Whether a standby agent's warm-up has ended (done or skipped): its build then loads no class of its first steps. */
+    public boolean isWarmedUp() {
+        return warmedUp;
     }
 
     /** True for the one caller that starts the termination; every later caller is told it is already under way. */

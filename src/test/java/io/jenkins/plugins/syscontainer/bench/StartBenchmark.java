@@ -186,12 +186,13 @@ public class StartBenchmark {
         return new Timing(Long.parseLong(m.group(1)) - p.queuedAt(), b.getStartTimeInMillis() - p.queuedAt());
     }
 
-    /** No agent but the pool's, and the pool full and idle. */
+    /** No agent but the pool's, and the pool full, idle and warmed up (a build arriving slower than the pool refills). */
     private void awaitSettled(int pool) throws InterruptedException {
         await(() -> {
             List<SystemContainerAgent> all = SystemContainerAgent.all(cloud.getCloudId());
-            long ready = all.stream().filter(a -> a.isInStandbyPool() && a.toComputer() != null
-                    && a.toComputer().isOnline() && a.toComputer().isIdle()).count();
+            long ready = all.stream().filter(a -> a.isInStandbyPool()
+                    && a.toComputer() instanceof io.jenkins.plugins.syscontainer.agent.SystemContainerComputer c
+                    && c.isOnline() && c.isIdle() && c.isWarmedUp()).count();
             return all.size() == pool && ready == pool;
         }, 180, "the pool full (" + pool + ") and no other agent");
     }

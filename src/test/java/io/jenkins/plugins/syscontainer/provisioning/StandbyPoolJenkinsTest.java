@@ -140,6 +140,26 @@ class StandbyPoolJenkinsTest {
                 "the status page shows the pool (target 2, ready 2, starting 0) and the share of builds that took one: " + page);
     }
 
+    /**
+     * A standby agent does a build's first steps once while it waits (its environment, a folder, a script, a shell),
+     * so that its build loads none of their classes, and keeps nothing of it.
+     */
+    @Test
+    void aStandbyAgentIsWarmedUpForItsBuildAndKeepsNothingOfIt() throws Exception {
+        awaitReady(2);
+        for (SystemContainerAgent a : SystemContainerAgent.all(cloud.getCloudId())) {
+            io.jenkins.plugins.syscontainer.agent.SystemContainerComputer c =
+                    (io.jenkins.plugins.syscontainer.agent.SystemContainerComputer) a.toComputer();
+            await(c::isWarmedUp, Duration.ofSeconds(30), () -> a.getNodeName() + " warmed up");
+            assertTrue(c.getLog().contains("standby agent warmed up for its build in"),
+                    "the warm-up ran to its end: " + c.getLog());
+            List<String> left = a.getRootPath().list().stream().map(hudson.FilePath::getName)
+                    .filter(n -> n.startsWith("sca-warm-up")).toList();
+            assertEquals(List.of(), left, "nothing of the warm-up is left in the agent's root");
+        }
+        r.buildAndAssertSuccess(job("after-warm-up", "warm"));
+    }
+
     @Test
     void capsHoldAndEveryAgentTakesOneBuild() throws Exception {
         template().setInstanceCap(2);
